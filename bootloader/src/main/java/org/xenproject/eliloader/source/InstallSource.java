@@ -1,0 +1,33 @@
+package org.xenproject.eliloader.source;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.OptionalLong;
+
+/**
+ * An install tree, read in user space. One implementation per repository scheme.
+ * Paths are relative to the tree root, '/'-separated, without a leading slash.
+ * Implementations throw {@link org.xenproject.eliloader.error.BootloaderException} with
+ * {@code INVALID_SOURCE} naming {@link #describe(String)} when a file is missing or the
+ * tree cannot be read; they never put credentials in messages.
+ */
+public interface InstallSource extends Closeable {
+
+    /** The location of {@code path} for messages and logs, with credentials masked. */
+    String describe(String path);
+
+    /** Whether {@code path} exists as a regular file in the tree. */
+    boolean exists(String path) throws IOException;
+
+    /** Opens {@code path} for reading; the length is known when the server tells it. */
+    Resource open(String path) throws IOException;
+
+    /** An open file of the tree. */
+    interface Resource extends Closeable {
+        /** The size the server announced, if any; the copy checks it against what arrives. */
+        OptionalLong length();
+
+        InputStream stream() throws IOException;
+    }
+}
