@@ -1,7 +1,67 @@
 package org.xenproject.eliloader.cli;
 
-/** Entry point of the eliloader program. */
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.log.Log;
+
+/**
+ * Entry point. Every failure leaves as {@code RuntimeError: CODE} and one sentence on stderr,
+ * the last lines written there, because xenopsd keeps what follows the first
+ * {@code RuntimeError: } and xapi shows it to the user.
+ */
 public final class Main {
+    private Main() {
+    }
+
     public static void main(String[] args) {
+        int status = run(Arrays.asList(args), System.getenv(), System.out, System.err);
+        System.out.flush();
+        System.exit(status);
+    }
+
+    /** Runs one command and returns its exit status; never throws. */
+    public static int run(List<String> args, java.util.Map<String, String> environment, PrintStream out,
+            PrintStream err) {
+        boolean debug = args.contains("--debug");
+        Log.echoToStderr(debug);
+        try {
+            CommandLine commandLine = CommandLine.parse(args);
+            if (commandLine.help) {
+                out.print(CommandLine.usage());
+                return 0;
+            }
+            new BootCommand(commandLine, environment, out).run();
+            return 0;
+        } catch (BootloaderException e) {
+            Log.info("failed: " + e.code() + ": " + e.getMessage());
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            if (e.code() == ErrorCode.USAGE) {
+                err.print(CommandLine.usage());
+            }
+            report(err, e.code(), e.getMessage());
+            return e.code().exitStatus();
+        } catch (RuntimeException | Error e) {
+            Log.info("internal error: " + e);
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            report(err, ErrorCode.INTERNAL_ERROR, "Unexpected failure (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); run with --debug for details.");
+            return ErrorCode.INTERNAL_ERROR.exitStatus();
+        } finally {
+            Log.flush();
+        }
+    }
+
+    private static void report(PrintStream err, ErrorCode code, String sentence) {
+        String oneLine = sentence == null ? code.name() : sentence.replace('\r', ' ').replace('\n', ' ');
+        err.print("RuntimeError: " + code.name() + "\n" + oneLine + "\n");
+        err.flush();
     }
 }

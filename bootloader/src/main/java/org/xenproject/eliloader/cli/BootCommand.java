@@ -1,0 +1,121 @@
+package org.xenproject.eliloader.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.xenproject.eliloader.config.Setting;
+import org.xenproject.eliloader.config.Settings;
+import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.log.Log;
+import org.xenproject.eliloader.profile.Profile;
+import org.xenproject.eliloader.profile.ProfileRegistry;
+import org.xenproject.eliloader.round.HandoverFiles;
+import org.xenproject.eliloader.round.InstallContext;
+import org.xenproject.eliloader.round.InstallRound;
+import org.xenproject.eliloader.round.InstallSettings;
+import org.xenproject.eliloader.source.Repository;
+import org.xenproject.eliloader.source.SourceFactory;
+import org.xenproject.eliloader.source.SourceOptions;
+import org.xenproject.eliloader.toolstack.Toolstack;
+import org.xenproject.eliloader.toolstack.ToolstackFactory;
+import org.xenproject.eliloader.toolstack.VmRecord;
+
+/**
+ * One VM start: read the record, run the current round, write the answer, then record the
+ * round. Files are ready before the answer is written and the record changes only after it,
+ * so a failure or a kill at any point leaves a VM that boots the same round again.
+ */
+final class BootCommand {
+    /** System property the launcher sets to the shipped {@code distro-profiles/} directory. */
+    static final String SHIPPED_PROFILES_PROPERTY = "eliloader.distroProfiles";
+
+    private final CommandLine commandLine;
+    private final Settings settings;
+    private final PrintStream stdout;
+
+    BootCommand(CommandLine commandLine, Map<String, String> environment, PrintStream stdout) {
+        this.commandLine = commandLine;
+        this.settings = Settings.resolve(commandLine.settings, environment, Settings.configFile(environment));
+        this.stdout = stdout;
+    }
+
+    void run() {
+        if (commandLine.vmUuid == null || commandLine.vmUuid.isBlank()) {
+            throw BootloaderException.usage("--vm=UUID is required.");
+        }
+        if (commandLine.disk == null) {
+            throw BootloaderException.usage("The boot DISK argument is required.");
+        }
+        HandoverFiles handover = new HandoverFiles(Path.of(settings.require(Setting.OUTPUT_DIRECTORY)));
+        try (Toolstack toolstack = ToolstackFactory.open(settings)) {
+            VmRecord vm = toolstack.readVm(commandLine.vmUuid);
+            InstallSettings install = InstallSettings.of(vm);
+            Profile profile = selectProfile(install);
+            Repository repository = Repository.parse(install.repository());
+            Log.info("VM " + vm.uuid() + " round " + install.round() + " profile " + profile.id() + " from "
+                    + repository.masked());
+            SourceOptions sourceOptions = sourceOptions(install);
+            try (InstallContext context = new InstallContext(vm, install, profile, repository,
+                    () -> SourceFactory.open(repository, sourceOptions), handover)) {
+                InstallRound.Result result = InstallRound.run(context,
+                        commandLine.hasCallerArgs() ? commandLine.callerArgs : vm.pvArgs());
+                byte[] answer = commandLine.outputFormat.render(result.entry());
+                writeAnswer(answer);
+                if (commandLine.keepInstalling) {
+                    Log.info("--keep-installing: the VM stays in round " + install.round());
+                } else {
+                    toolstack.apply(vm.uuid(), result.edits());
+                }
+                handover.handOver();
+            }
+        } finally {
+            handover.discardAll();
+        }
+    }
+
+    private Profile selectProfile(InstallSettings install) {
+        List<Path> dirs = new ArrayList<>();
+        String shipped = System.getProperty(SHIPPED_PROFILES_PROPERTY);
+        if (shipped != null) {
+            dirs.add(Path.of(shipped));
+        }
+        settings.path(Setting.PROFILES_DIR).ifPresent(dirs::add);
+        ProfileRegistry registry = ProfileRegistry.load(dirs);
+        List<Profile> candidates = registry.candidates(install.distro());
+        if (candidates.isEmpty()) {
+            throw BootloaderException.unsupportedInstallMethod("other-config:install-distro \"" + install.distro()
+                    + "\" names no known profile or alias.");
+        }
+        return candidates.get(0);
+    }
+
+    private SourceOptions sourceOptions(InstallSettings install) {
+        SourceOptions defaults = SourceOptions.defaults();
+        long readSeconds = Long.parseLong(settings.require(Setting.HTTP_TIMEOUT_SECONDS));
+        return new SourceOptions(defaults.connectTimeout(), java.time.Duration.ofSeconds(readSeconds),
+                install.proxy(), settings.path(Setting.CA_FILE).orElse(null), Path.of(commandLine.disk));
+    }
+
+    private void writeAnswer(byte[] answer) {
+        if ("-".equals(commandLine.output)) {
+            stdout.write(answer, 0, answer.length);
+            stdout.flush();
+            if (stdout.checkError()) {
+                throw new BootloaderException(ErrorCode.INTERNAL_ERROR, "Cannot write the answer to standard output.");
+            }
+            return;
+        }
+        try {
+            Files.write(Path.of(commandLine.output), answer);
+        } catch (IOException e) {
+            throw new BootloaderException(ErrorCode.INTERNAL_ERROR, "Cannot write the answer to "
+                    + commandLine.output + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package org.xenproject.eliloader.cli;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.xenproject.eliloader.config.Setting;
+import org.xenproject.eliloader.error.BootloaderException;
+
+/**
+ * The boot command line, in every spelling the three callers and pygrub use:
+ * xenopsd {@code -q --vm UUID [PV-bootloader-args] DISK}, old xapi
+ * {@code -q --default_args=A --extra_args=B --vm=UUID … DISK}, libxl {@code [--kernel=K]
+ * [--ramdisk=R] [--args=A] [--runas=UID --quiet] --output=FILE --output-format=simple0
+ * --output-directory=DIR … DISK}. Values may be given as {@code --opt=V} or {@code --opt V}.
+ */
+public final class CommandLine {
+    /** pygrub options a caller may pass through PV-bootloader-args; kept for the hand-off to pygrub. */
+    static final Set<String> PYGRUB_VALUE_OPTIONS = Set.of("kernel", "ramdisk", "entry", "offset", "isconfig");
+    private static final Set<String> VALUE_OPTIONS = Set.of("vm", "args", "default_args", "extra_args", "output",
+            "output-format", "output-directory", "runas", "domid");
+
+    public String vmUuid;
+    public String disk;
+    public OutputFormat outputFormat;
+    public String output = "-";
+    public String outputDirectory;
+    public boolean quiet;
+    public boolean debug;
+    public boolean keepInstalling;
+    public boolean help;
+    /** The caller's kernel arguments ({@code --args}, {@code --default_args}, {@code --extra_args}) in order; null when none were given. */
+    public String callerArgs;
+    /** pygrub options (e.g. {@code --kernel=/boot/x}) to relay when handing over to pygrub. */
+    public final List<String> pygrubOptions = new ArrayList<>();
+    public final Map<Setting, String> settings = new EnumMap<>(Setting.class);
+    private boolean legacyXapi;
+
+    public static CommandLine parse(List<String> argv) {
+        CommandLine cl = new CommandLine();
+        List<String> positional = new ArrayList<>();
+        for (int i = 0; i < argv.size(); i++) {
+            String arg = argv.get(i);
+            if (arg.isEmpty()) {
+                continue; // old xenopsd passes "" in place of -q
+            }
+            if (arg.equals("--")) {
+                positional.addAll(argv.subList(i + 1, argv.size()));
+                break;
+            }
+            if (arg.equals("-q") || arg.equals("--quiet")) {
+                cl.quiet = true;
+            } else if (arg.equals("--debug")) {
+                cl.debug = true;
+            } else if (arg.equals("--keep-installing")) {
+                cl.keepInstalling = true;
+            } else if (arg.equals("-h") || arg.equals("--help")) {
+                cl.help = true;
+            } else if (arg.equals("-n") || arg.equals("--not-really") || arg.equals("-l") || arg.equals("--list-entries")) {
+                cl.pygrubOptions.add(arg);
+            } else if (arg.startsWith("--")) {
+                int eq = arg.indexOf('=');
+                String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+                String value;
+                boolean known = VALUE_OPTIONS.contains(name) || PYGRUB_VALUE_OPTIONS.contains(name)
+                        || Setting.forKey(name) != null;
+                if (!known) {
+                    throw BootloaderException.usage("Unknown option " + (eq < 0 ? arg : arg.substring(0, eq)) + ".");
+                }
+                if (eq >= 0) {
+                    value = arg.substring(eq + 1);
+                } else if (i + 1 < argv.size()) {
+                    value = argv.get(++i);
+                } else {
+                    throw BootloaderException.usage("Option --" + name + " needs a value.");
+                }
+                cl.option(name, value);
+            } else if (arg.startsWith("-") && arg.length() > 1) {
+                throw BootloaderException.usage("Unknown option " + arg + ".");
+            } else {
+                positional.add(arg);
+            }
+        }
+        if (!positional.isEmpty()) {
+            cl.disk = positional.get(0); // more than one disk: the first is the boot disk
+        }
+        if (cl.outputFormat == null) {
+            cl.outputFormat = cl.legacyXapi ? OutputFormat.SXP : OutputFormat.SIMPLE;
+        }
+        return cl;
+    }
+
+    private void option(String name, String value) {
+        Setting setting = Setting.forKey(name);
+        if (setting != null) {
+            settings.put(setting, value);
+            if (setting == Setting.OUTPUT_DIRECTORY) {
+                outputDirectory = value;
+            }
+            return;
+        }
+        switch (name) {
+            case "vm" -> vmUuid = value;
+            case "args" -> appendArgs(value);
+            case "default_args", "extra_args" -> {
+                legacyXapi = true;
+                // xapi escapes '"' and '\' in these two; undo it so sxp output escapes exactly once
+                appendArgs(unescape(value));
+            }
+            case "output" -> output = value;
+            case "output-format" -> outputFormat = OutputFormat.parse(value);
+            case "runas", "domid" -> {
+                // libxl's deprivileging and domain id: nothing to do for a program that only reads
+            }
+            default -> pygrubOptions.add("--" + name + "=" + value);
+        }
+    }
+
+    private void appendArgs(String value) {
+        if (value.isBlank()) {
+            return;
+        }
+        callerArgs = callerArgs == null ? value.strip() : callerArgs + " " + value.strip();
+    }
+
+    static String unescape(String s) {
+        if (s.indexOf('\\') < 0) {
+            return s;
+        }
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length() && (s.charAt(i + 1) == '"' || s.charAt(i + 1) == '\\')) {
+                out.append(s.charAt(++i));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Whether the caller passed any kernel arguments itself (else the record's PV args are used). */
+    public boolean hasCallerArgs() {
+        return callerArgs != null;
+    }
+
+    public static String usage() {
+        return String.join("\n",
+                "usage: eliloader [-q] --vm=UUID [--output-format=simple|simple0|sxp] [--output=FILE|-]",
+                "                 [--output-directory=DIR] [--args=A] [--default_args=A] [--extra_args=B]",
+                "                 [--vm-store=FILE] [--xapi=SOCKET|URL] [--guest-installer-dir=DIR]",
+                "                 [--profiles-dir=DIR] [--pygrub=PATH] [--ca-file=FILE] [--cache-dir=DIR]",
+                "                 [--keep-installing] [--debug] DISK",
+                "Boots the install round of a PV VM as the toolstack's bootloader; see README.md.",
+                "");
+    }
+}

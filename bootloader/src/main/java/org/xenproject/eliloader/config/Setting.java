@@ -1,0 +1,50 @@
+package org.xenproject.eliloader.config;
+
+/**
+ * Every host setting, with the names it has on the command line, in the environment and in
+ * {@code /etc/eliloader/eliloader.conf}. Precedence: option, then variable, then file, then default.
+ */
+public enum Setting {
+    VM_STORE("vm-store", "ELILOADER_VM_STORE", null),
+    XAPI("xapi", "ELILOADER_XAPI", null),
+    GUEST_INSTALLER_DIR("guest-installer-dir", "ELILOADER_GUEST_INSTALLER_DIR",
+            "/opt/xensource/packages/files/guest-installer"),
+    PROFILES_DIR("profiles-dir", "ELILOADER_PROFILES_DIR", "/etc/eliloader/profiles.d"),
+    PYGRUB("pygrub", "ELILOADER_PYGRUB", "/usr/bin/pygrub"),
+    CA_FILE("ca-file", "ELILOADER_CA_FILE", null),
+    CACHE_DIR("cache-dir", "ELILOADER_CACHE_DIR", "/var/cache/eliloader"),
+    OUTPUT_DIRECTORY("output-directory", "ELILOADER_OUTPUT_DIRECTORY", "/var/run/xend/boot"),
+    HTTP_TIMEOUT_SECONDS("http-timeout", "ELILOADER_HTTP_TIMEOUT", "30");
+
+    private final String key;
+    private final String environmentVariable;
+    private final String defaultValue;
+
+    Setting(String key, String environmentVariable, String defaultValue) {
+        this.key = key;
+        this.environmentVariable = environmentVariable;
+        this.defaultValue = defaultValue;
+    }
+
+    /** The key in the config file; the command-line option is {@code --KEY=VALUE}. */
+    public String key() {
+        return key;
+    }
+
+    public String environmentVariable() {
+        return environmentVariable;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public static Setting forKey(String key) {
+        for (Setting s : values()) {
+            if (s.key.equals(key)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

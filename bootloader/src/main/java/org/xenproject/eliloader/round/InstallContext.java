@@ -1,0 +1,142 @@
+package org.xenproject.eliloader.round;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.profile.Profile;
+import org.xenproject.eliloader.profile.Template;
+import org.xenproject.eliloader.source.InstallSource;
+import org.xenproject.eliloader.source.Repository;
+import org.xenproject.eliloader.toolstack.RecordEdit;
+import org.xenproject.eliloader.toolstack.VmRecord;
+
+/**
+ * Everything a round's actions read and what they produce: the VM, its install settings, the
+ * chosen profile, the tree (opened on first use), the files being handed over, and the kernel,
+ * initrd and record edits the actions decide on.
+ */
+public final class InstallContext implements AutoCloseable {
+    private final VmRecord vm;
+    private final InstallSettings settings;
+    private final Profile profile;
+    private final Repository repository;
+    private final Supplier<InstallSource> sourceOpener;
+    private final HandoverFiles handover;
+    private final Limits limits;
+    private final Map<String, String> variables;
+    private InstallSource source;
+
+    private FetchedFile kernel;
+    private FetchedFile ramdisk;
+    private final List<RecordEdit> edits = new ArrayList<>();
+
+    public InstallContext(VmRecord vm, InstallSettings settings, Profile profile, Repository repository,
+            Supplier<InstallSource> sourceOpener, HandoverFiles handover) {
+        this.vm = vm;
+        this.settings = settings;
+        this.profile = profile;
+        this.repository = repository;
+        this.sourceOpener = sourceOpener;
+        this.handover = handover;
+        this.limits = Limits.of(vm);
+        this.variables = variables(settings, profile, repository);
+    }
+
+    private static Map<String, String> variables(InstallSettings settings, Profile profile, Repository repository) {
+        for (String key : profile.requires()) {
+            if (settings.valueOf(key) == null) {
+                throw BootloaderException.unsupportedInstallMethod("other-config:" + key
+                        + " is not set, and the " + profile.id() + " installer requires it.");
+            }
+        }
+        Map<String, String> vars = new LinkedHashMap<>();
+        vars.put("repository", repository.withoutTrailingSlash());
+        vars.put("arch", profile.archName(settings.arch()));
+        vars.put("install-arch", settings.arch());
+        vars.put("release", settings.release() == null ? "" : settings.release());
+        vars.put("vnc-password", settings.vncPassword() == null ? "" : settings.vncPassword());
+        profile.variables().forEach((name, variable) -> {
+            boolean skip = variable.unlessRepositoryContains() != null
+                    && repository.location().contains(variable.unlessRepositoryContains());
+            vars.put(name, skip ? "" : Template.expand(variable.value(), vars, profile.origin() + " variables." + name));
+        });
+        return vars;
+    }
+
+    public VmRecord vm() {
+        return vm;
+    }
+
+    public InstallSettings settings() {
+        return settings;
+    }
+
+    public Profile profile() {
+        return profile;
+    }
+
+    public Repository repository() {
+        return repository;
+    }
+
+    /** The tree, opened the first time an action needs it. */
+    public InstallSource source() {
+        if (source == null) {
+            source = sourceOpener.get();
+        }
+        return source;
+    }
+
+    public HandoverFiles handover() {
+        return handover;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /** Expands a profile template with this run's variables. */
+    public String expand(String template) {
+        return Template.expand(template, variables, profile.origin());
+    }
+
+    public FetchedFile kernel() {
+        return kernel;
+    }
+
+    public FetchedFile ramdisk() {
+        return ramdisk;
+    }
+
+    public void setKernel(FetchedFile kernel) {
+        this.kernel = kernel;
+    }
+
+    public void setRamdisk(FetchedFile ramdisk) {
+        this.ramdisk = ramdisk;
+    }
+
+    /** Record edits decided by the actions, applied after the output is written. */
+    public void addEdit(RecordEdit edit) {
+        edits.add(edit);
+    }
+
+    public List<RecordEdit> edits() {
+        return List.copyOf(edits);
+    }
+
+    @Override
+    public void close() {
+        if (source != null) {
+            try {
+                source.close();
+            } catch (java.io.IOException ignored) {
+                // closing a read-only source loses nothing
+            }
+        }
+    }
+}

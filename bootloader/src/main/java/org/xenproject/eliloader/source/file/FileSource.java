@@ -1,0 +1,87 @@
+package org.xenproject.eliloader.source.file;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+
+import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.source.InstallSource;
+import org.xenproject.eliloader.source.Repository;
+
+/** A tree in the local file system, named by a {@code file://} URL. */
+public final class FileSource implements InstallSource {
+    private final Path root;
+
+    public FileSource(Path root) {
+        this.root = root;
+    }
+
+    public static FileSource of(Repository repository) {
+        URI uri = repository.uri();
+        if (uri.getPath() == null || uri.getPath().isEmpty()) {
+            throw BootloaderException.invalidSource("The repository " + repository.masked() + " names no directory.");
+        }
+        Path root = Path.of(uri.getPath());
+        if (!Files.isDirectory(root)) {
+            throw BootloaderException.invalidSource("The repository " + repository.masked() + " is not a directory.");
+        }
+        return new FileSource(root);
+    }
+
+    @Override
+    public String describe(String path) {
+        return "file://" + resolve(path);
+    }
+
+    @Override
+    public boolean exists(String path) {
+        return Files.isRegularFile(resolve(path));
+    }
+
+    @Override
+    public Resource open(String path) throws IOException {
+        Path file = resolve(path);
+        if (!Files.isRegularFile(file)) {
+            throw BootloaderException.invalidSource("The repository has no file " + describe(path) + ".");
+        }
+        long size = Files.size(file);
+        InputStream in;
+        try {
+            in = Files.newInputStream(file);
+        } catch (NoSuchFileException e) {
+            throw BootloaderException.invalidSource("The repository has no file " + describe(path) + ".");
+        }
+        return new Resource() {
+            @Override
+            public OptionalLong length() {
+                return OptionalLong.of(size);
+            }
+
+            @Override
+            public InputStream stream() {
+                return in;
+            }
+
+            @Override
+            public void close() throws IOException {
+                in.close();
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+    }
+
+    private Path resolve(String path) {
+        Path resolved = root.resolve(path).normalize();
+        if (!resolved.startsWith(root.normalize())) {
+            throw BootloaderException.invalidSource("The path " + path + " leaves the repository " + root + ".");
+        }
+        return resolved;
+    }
+}

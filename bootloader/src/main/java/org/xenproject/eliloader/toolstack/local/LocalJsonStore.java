@@ -1,0 +1,301 @@
+package org.xenproject.eliloader.toolstack.local;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+
+import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.toolstack.RecordEdit;
+import org.xenproject.eliloader.toolstack.Toolstack;
+import org.xenproject.eliloader.toolstack.Vbd;
+import org.xenproject.eliloader.toolstack.VmRecord;
+
+/**
+ * VM records in a JSON file whose field names mirror XenAPI's, for runs by hand, tests and the
+ * demo. The whole run holds an exclusive lock on {@code FILE.lock} so concurrent starts are
+ * serialised; writes go to a temporary file in the same directory that is renamed over the
+ * store, so a reader never sees half a file. A file that cannot be parsed is reported and
+ * left untouched. Fields this program does not know are kept as they are.
+ */
+public final class LocalJsonStore implements Toolstack {
+    private static final JSON READER = JSON.std;
+    private static final JSON WRITER = JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT);
+
+    private final Path file;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Map<String, Object> document;
+
+    private LocalJsonStore(Path file, FileChannel lockChannel, FileLock lock, Map<String, Object> document) {
+        this.file = file;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.document = document;
+    }
+
+    /** Locks and reads the store; waits while another run holds it. */
+    public static LocalJsonStore open(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw storeError("The VM store " + file + " does not exist (create it, or name another with --vm-store).");
+        }
+        Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.lock();
+            Map<String, Object> document = parse(file);
+            return new LocalJsonStore(file, channel, lock, document);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw storeError("Cannot lock or read the VM store " + file + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    @Override
+    public VmRecord readVm(String vmUuid) {
+        Map<String, Object> vm = vm(vmUuid);
+        List<Vbd> vbds = new ArrayList<>();
+        for (Object o : list(vm.get("VBDs"))) {
+            Map<String, Object> v = map(o, "a VBD of VM " + vmUuid);
+            vbds.add(new Vbd(text(v.get("uuid")), text(v.get("userdevice")), truth(v.get("bootable")),
+                    textOr(v.get("type"), "Disk"), textOr(v.get("mode"), "RW"), text(v.get("image")),
+                    truth(v.get("currently_attached")), stringMap(v.get("other_config"))));
+        }
+        return new VmRecord(vmUuid, text(vm.get("name_label")), text(vm.get("PV_bootloader")),
+                text(vm.get("PV_bootloader_args")), text(vm.get("PV_args")),
+                stringMap(vm.get("other_config")), stringMap(vm.get("platform")), vbds);
+    }
+
+    @Override
+    public void apply(String vmUuid, List<RecordEdit> edits) {
+        if (edits.isEmpty()) {
+            return;
+        }
+        Map<String, Object> vm = vm(vmUuid);
+        for (RecordEdit edit : edits) {
+            applyOne(vmUuid, vm, edit);
+        }
+        write();
+    }
+
+    @Override
+    public String secretValue(String secretUuid) {
+        Object secrets = document.get("secrets");
+        Object value = secrets instanceof Map<?, ?> m ? m.get(secretUuid) : null;
+        if (value instanceof Map<?, ?> record) {
+            value = record.get("value");
+        }
+        if (value == null) {
+            throw new BootloaderException(ErrorCode.INVALID_SOURCE,
+                    "The secret " + secretUuid + " is not in the VM store " + file + ".");
+        }
+        return value.toString();
+    }
+
+    @Override
+    public String describe() {
+        return "local VM store " + file;
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+        } catch (IOException ignored) {
+            // the channel close below releases it as well
+        }
+        closeQuietly(lockChannel);
+    }
+
+    private void applyOne(String vmUuid, Map<String, Object> vm, RecordEdit edit) {
+        if (edit instanceof RecordEdit.PutOtherConfig e) {
+            mutableMap(vm, "other_config").put(e.key(), e.value());
+        } else if (edit instanceof RecordEdit.RemoveOtherConfig e) {
+            mutableMap(vm, "other_config").remove(e.key());
+        } else if (edit instanceof RecordEdit.PutPlatform e) {
+            mutableMap(vm, "platform").put(e.key(), e.value());
+        } else if (edit instanceof RecordEdit.RemovePlatform e) {
+            mutableMap(vm, "platform").remove(e.key());
+        } else if (edit instanceof RecordEdit.SetPvBootloader e) {
+            vm.put("PV_bootloader", e.value());
+        } else if (edit instanceof RecordEdit.SetPvBootloaderArgs e) {
+            vm.put("PV_bootloader_args", e.value());
+        } else if (edit instanceof RecordEdit.SetVbdBootable e) {
+            vbd(vmUuid, vm, e.vbdUuid()).put("bootable", e.bootable());
+        } else if (edit instanceof RecordEdit.DestroyVbd e) {
+            vbd(vmUuid, vm, e.vbdUuid());
+            for (Iterator<Object> it = vbdList(vm).iterator(); it.hasNext();) {
+                if (e.vbdUuid().equals(text(map(it.next(), "a VBD").get("uuid")))) {
+                    it.remove();
+                }
+            }
+        } else {
+            throw new IllegalArgumentException("unknown edit " + edit);
+        }
+    }
+
+    private void write() {
+        Path temp = null;
+        try {
+            temp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName() + ".", ".tmp");
+            copyPermissions(file, temp);
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                out.write(java.nio.ByteBuffer.wrap(WRITER.asBytes(document)));
+                out.write(java.nio.ByteBuffer.wrap(new byte[] {'\n'}));
+                out.force(true);
+            }
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            temp = null;
+        } catch (IOException e) {
+            throw storeError("Cannot write the VM store " + file + ": " + e.getMessage());
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // nothing more can be done; the store itself is intact
+                }
+            }
+        }
+    }
+
+    private static void copyPermissions(Path from, Path to) {
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(from);
+            Files.setPosixFilePermissions(to, perms);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // createTempFile already made it owner-only, which is the safe fallback
+        }
+    }
+
+    private static Map<String, Object> parse(Path file) throws IOException {
+        Object root;
+        try {
+            root = READER.anyFrom(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw storeError("The VM store " + file + " does not exist.");
+        } catch (IOException e) {
+            throw storeError("The VM store " + file + " is not valid JSON (" + firstLine(e.getMessage())
+                    + "); it was left untouched.");
+        }
+        if (!(root instanceof Map<?, ?>) || !(((Map<?, ?>) root).get("vms") instanceof Map<?, ?>)) {
+            throw storeError("The VM store " + file + " has no \"vms\" object; it was left untouched.");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> document = (Map<String, Object>) root;
+        return document;
+    }
+
+    private Map<String, Object> vm(String vmUuid) {
+        Object vm = ((Map<?, ?>) document.get("vms")).get(vmUuid);
+        if (vm == null) {
+            throw new BootloaderException(ErrorCode.INVALID_SOURCE,
+                    "The VM " + vmUuid + " is not in the " + describe() + ".");
+        }
+        return map(vm, "VM " + vmUuid);
+    }
+
+    private Map<String, Object> vbd(String vmUuid, Map<String, Object> vm, String vbdUuid) {
+        for (Object o : vbdList(vm)) {
+            Map<String, Object> v = map(o, "a VBD of VM " + vmUuid);
+            if (vbdUuid.equals(text(v.get("uuid")))) {
+                return v;
+            }
+        }
+        throw new BootloaderException(ErrorCode.INTERNAL_ERROR, "The VM " + vmUuid + " has no VBD " + vbdUuid + ".");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> vbdList(Map<String, Object> vm) {
+        Object vbds = vm.get("VBDs");
+        return vbds instanceof List<?> ? (List<Object>) vbds : new ArrayList<>();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> mutableMap(Map<String, Object> owner, String key) {
+        Object current = owner.get(key);
+        if (current instanceof Map<?, ?>) {
+            return (Map<String, Object>) current;
+        }
+        Map<String, Object> created = new LinkedHashMap<>();
+        owner.put(key, created);
+        return created;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> map(Object o, String what) {
+        if (!(o instanceof Map<?, ?>)) {
+            throw storeError("In the VM store " + file + ", " + what + " is not a JSON object.");
+        }
+        return (Map<String, Object>) o;
+    }
+
+    private static List<?> list(Object o) {
+        return o instanceof List<?> l ? l : List.of();
+    }
+
+    private static Map<String, String> stringMap(Object o) {
+        Map<String, String> result = new LinkedHashMap<>();
+        if (o instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> result.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
+        }
+        return result;
+    }
+
+    private static String text(Object o) {
+        return o == null ? "" : o.toString();
+    }
+
+    private static String textOr(Object o, String fallback) {
+        return o == null ? fallback : o.toString();
+    }
+
+    private static boolean truth(Object o) {
+        return o instanceof Boolean b ? b : "true".equalsIgnoreCase(String.valueOf(o));
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static BootloaderException storeError(String message) {
+        return new BootloaderException(ErrorCode.INTERNAL_ERROR, message);
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing a lock file cannot lose data
+            }
+        }
+    }
+}
