@@ -1,0 +1,93 @@
+package org.xenproject.eliloader.testpeers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.xenproject.eliloader.testsupport.ProjectPaths;
+
+/**
+ * A real nginx serving a tree on 127.0.0.1, started through {@code scripts/serve-http} (the
+ * same recipe the demo uses), optionally with https from a CA generated per run.
+ */
+public final class NginxPeer implements AutoCloseable {
+    private final Process process;
+    private final int port;
+    private final int httpsPort;
+    private final Path caCert;
+
+    private NginxPeer(Process process, int port, int httpsPort, Path caCert) {
+        this.process = process;
+        this.port = port;
+        this.httpsPort = httpsPort;
+        this.caCert = caCert;
+    }
+
+    public static NginxPeer serve(Path root, Path workDir) {
+        return start(root, workDir, false);
+    }
+
+    public static NginxPeer serveWithTls(Path root, Path workDir) {
+        return start(root, workDir, true);
+    }
+
+    private static NginxPeer start(Path root, Path workDir, boolean tls) {
+        int port = Ports.free();
+        int httpsPort = tls ? Ports.free() : -1;
+        List<String> command = new ArrayList<>(List.of(ProjectPaths.scripts().resolve("serve-http").toString(),
+                "--root", root.toAbsolutePath().toString(), "--port", Integer.toString(port),
+                "--workdir", workDir.resolve("nginx").toString()));
+        Path ca = null;
+        try {
+            if (tls) {
+                Tls.Certificates certs = Tls.generate(workDir.resolve("tls"));
+                ca = certs.caCert();
+                command.addAll(List.of("--https-port", Integer.toString(httpsPort), "--cert",
+                        certs.serverCert().toString(), "--key", certs.serverKey().toString()));
+            }
+            Files.createDirectories(workDir);
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(workDir.resolve("serve-http.out").toFile()).start();
+            Ports.awaitListening(port, Duration.ofSeconds(10), process);
+            if (tls) {
+                Ports.awaitListening(httpsPort, Duration.ofSeconds(10), process);
+            }
+            return new NginxPeer(process, port, httpsPort, ca);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start nginx (run scripts/setup first)", e);
+        }
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + port + "/" + path;
+    }
+
+    public String httpsUrl(String path) {
+        return "https://127.0.0.1:" + httpsPort + "/" + path;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The CA that signed the https certificate (null without tls). */
+    public Path caCert() {
+        return caCert;
+    }
+
+    @Override
+    public void close() {
+        process.destroy(); // SIGTERM: nginx's master stops its worker and exits
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
