@@ -13,21 +13,23 @@ public final class NfsOptions {
     public static final int MIN_READ_SIZE = 4096;
 
     private static final NfsOptions DEFAULTS =
-            new NfsOptions(10_000, 60_000, true, MAX_READ_SIZE, Portmapper.PORT);
+            new NfsOptions(10_000, 60_000, true, MAX_READ_SIZE, Portmapper.PORT, Nfs3Client.DEFAULT_PORT);
 
     private final int connectTimeoutMillis;
     private final int callTimeoutMillis;
     private final boolean reservedSourcePort;
     private final int maxReadSize;
     private final int portmapperPort;
+    private final int defaultNfsPort;
 
     private NfsOptions(int connectTimeoutMillis, int callTimeoutMillis, boolean reservedSourcePort,
-                       int maxReadSize, int portmapperPort) {
+                       int maxReadSize, int portmapperPort, int defaultNfsPort) {
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.callTimeoutMillis = callTimeoutMillis;
         this.reservedSourcePort = reservedSourcePort;
         this.maxReadSize = maxReadSize;
         this.portmapperPort = portmapperPort;
+        this.defaultNfsPort = defaultNfsPort;
     }
 
     /** 10 s to connect, 60 s per call, reserved source port when permitted, 1 MiB reads. */
@@ -38,13 +40,13 @@ public final class NfsOptions {
     /** How long a TCP connect to the portmapper, MOUNT or NFS service may take. */
     public NfsOptions withConnectTimeout(Duration timeout) {
         return new NfsOptions(millis(timeout), callTimeoutMillis, reservedSourcePort, maxReadSize,
-                portmapperPort);
+                portmapperPort, defaultNfsPort);
     }
 
     /** How long one call, from sending it to having its whole reply, may take. */
     public NfsOptions withCallTimeout(Duration timeout) {
         return new NfsOptions(connectTimeoutMillis, millis(timeout), reservedSourcePort, maxReadSize,
-                portmapperPort);
+                portmapperPort, defaultNfsPort);
     }
 
     /**
@@ -53,7 +55,8 @@ public final class NfsOptions {
      * ordinary port when the process lacks the privilege.
      */
     public NfsOptions withReservedSourcePort(boolean reserved) {
-        return new NfsOptions(connectTimeoutMillis, callTimeoutMillis, reserved, maxReadSize, portmapperPort);
+        return new NfsOptions(connectTimeoutMillis, callTimeoutMillis, reserved, maxReadSize, portmapperPort,
+                defaultNfsPort);
     }
 
     /** The largest READ to ask for; the server's FSINFO preference may lower it. */
@@ -62,12 +65,20 @@ public final class NfsOptions {
             throw new IllegalArgumentException("read size must be between " + MIN_READ_SIZE + " and "
                     + MAX_READ_SIZE + ": " + bytes);
         }
-        return new NfsOptions(connectTimeoutMillis, callTimeoutMillis, reservedSourcePort, bytes, portmapperPort);
+        return new NfsOptions(connectTimeoutMillis, callTimeoutMillis, reservedSourcePort, bytes, portmapperPort,
+                defaultNfsPort);
     }
 
     /** Only tests move the portmapper off 111. */
     NfsOptions withPortmapperPort(int port) {
-        return new NfsOptions(connectTimeoutMillis, callTimeoutMillis, reservedSourcePort, maxReadSize, port);
+        return new NfsOptions(connectTimeoutMillis, callTimeoutMillis, reservedSourcePort, maxReadSize, port,
+                defaultNfsPort);
+    }
+
+    /** Only tests move the NFS port used when the portmapper does not know NFS off 2049. */
+    NfsOptions withDefaultNfsPort(int port) {
+        return new NfsOptions(connectTimeoutMillis, callTimeoutMillis, reservedSourcePort, maxReadSize,
+                portmapperPort, port);
     }
 
     public Duration connectTimeout() {
@@ -96,6 +107,10 @@ public final class NfsOptions {
 
     int portmapperPort() {
         return portmapperPort;
+    }
+
+    int defaultNfsPort() {
+        return defaultNfsPort;
     }
 
     private static int millis(Duration d) {

@@ -421,7 +421,7 @@ public final class NfsSource implements InstallSource {
                     return location.port().getAsInt();
                 }
                 int nfsPort = Portmapper.getPort(pmap, Nfs3Client.PROGRAM, Nfs3Client.VERSION);
-                return nfsPort != 0 ? nfsPort : Nfs3Client.DEFAULT_PORT;
+                return nfsPort != 0 ? nfsPort : options.defaultNfsPort();
             } catch (IOException e) {
                 throw BootloaderException.invalidSource(transportReason(server, pmap, options, e), e);
             } finally {
