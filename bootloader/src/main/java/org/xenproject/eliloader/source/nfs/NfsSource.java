@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.ArrayDeque;
@@ -130,6 +129,11 @@ public final class NfsSource implements InstallSource {
     /** The size of the READ calls, after negotiation with the server. */
     public int readSize() {
         return readSize;
+    }
+
+    /** The local port of the NFS connection, or -1 when none is open; for tests. */
+    int nfsLocalPort() {
+        return nfs.connection().localPort();
     }
 
     @Override
@@ -313,7 +317,7 @@ public final class NfsSource implements InstallSource {
     /** Why a call over {@code c} failed, in words naming the server and the service. */
     static String transportReason(String server, RpcConnection c, NfsOptions options, IOException e) {
         String service = "NFS server " + server + " port " + c.address().getPort() + " (" + c.name() + ")";
-        if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
+        if (e instanceof ConnectException) {
             return "cannot connect to " + service + ": " + e.getMessage();
         }
         if (e instanceof SocketTimeoutException) {

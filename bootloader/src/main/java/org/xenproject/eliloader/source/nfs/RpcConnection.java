@@ -196,15 +196,17 @@ final class RpcConnection implements Closeable {
     }
 
     /**
-     * A connect that times out surfaces as a {@link ConnectException}, so that callers
-     * can tell "could not connect" from "connected but got no answer".
+     * Every failure to connect (refused, timed out, network unreachable) surfaces as a
+     * {@link ConnectException}, so callers can tell "could not connect" from "connected
+     * but got no answer".
      */
     private IOException connectFailure(IOException e) {
-        if (e instanceof SocketTimeoutException) {
-            ConnectException c = new ConnectException("connection not accepted within " + connectTimeoutMillis + " ms");
-            c.initCause(e);
-            return c;
+        if (e instanceof ConnectException) {
+            return e;
         }
-        return e;
+        ConnectException c = new ConnectException(e instanceof SocketTimeoutException
+                ? "connection not accepted within " + connectTimeoutMillis + " ms" : e.getMessage());
+        c.initCause(e);
+        return c;
     }
 }
