@@ -37,16 +37,16 @@ final class MountClient {
     }
 
     Mounted mount(String dirPath) throws IOException {
-        return decodeMnt(connection.call(PROC_MNT, encodePath(dirPath)));
+        return decodeMnt(connection.call(PROC_MNT, "MNT", encodePath(dirPath)));
     }
 
     void unmount(String dirPath) throws IOException {
-        connection.call(PROC_UMNT, encodePath(dirPath));
+        connection.call(PROC_UMNT, "UMNT", encodePath(dirPath));
     }
 
     /** The exported directories, without their client lists. */
     List<String> exports() throws IOException {
-        return decodeExports(connection.call(PROC_EXPORT, new XdrWriter(0)));
+        return decodeExports(connection.call(PROC_EXPORT, "EXPORT", new XdrWriter(0)));
     }
 
     static XdrWriter encodePath(String dirPath) {

@@ -101,7 +101,7 @@ final class Nfs3Client {
     }
 
     void ping() throws IOException {
-        connection.call(PROC_NULL, new XdrWriter(0));
+        connection.call(PROC_NULL, "NULL", new XdrWriter(0));
     }
 
     Attributes getattr(byte[] handle) throws IOException {
@@ -184,7 +184,7 @@ final class Nfs3Client {
     /** Calls and returns the reader after an NFS3_OK status; retries a while on JUKEBOX. */
     private XdrReader callOk(int procedure, XdrWriter args, String operation) throws IOException {
         for (int attempt = 0; ; attempt++) {
-            XdrReader r = connection.call(procedure, args);
+            XdrReader r = connection.call(procedure, operation, args);
             int status = r.getInt();
             if (status == NFS3_OK) {
                 return r;

@@ -19,7 +19,7 @@ final class Portmapper {
     /** Returns the TCP port of {@code program}/{@code version}, or 0 when it is not registered. */
     static int getPort(RpcConnection portmapper, int program, int version) throws IOException {
         XdrWriter args = encodeGetPort(program, version);
-        XdrReader r = portmapper.call(PROC_GETPORT, args);
+        XdrReader r = portmapper.call(PROC_GETPORT, "GETPORT", args);
         return decodeGetPort(r);
     }
 

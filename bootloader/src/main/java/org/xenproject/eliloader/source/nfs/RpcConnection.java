@@ -90,8 +90,10 @@ final class RpcConnection implements Closeable {
     /**
      * Calls {@code procedure} with already-encoded {@code args} and returns a reader
      * positioned at the results.
+     *
+     * @param procedureName for messages, e.g. "READ"
      */
-    synchronized XdrReader call(int procedure, XdrWriter args) throws IOException {
+    synchronized XdrReader call(int procedure, String procedureName, XdrWriter args) throws IOException {
         if (socket == null) {
             open();
         }
@@ -100,7 +102,7 @@ final class RpcConnection implements Closeable {
         w.putInt(0); // room for the record mark
         RpcMessages.encodeCall(w, xid, program, version, procedure, auth);
         w.putRaw(args.buffer(), 0, args.length());
-        String what = name + " procedure " + procedure;
+        String what = name + " " + procedureName;
         byte[] record;
         try {
             RecordMarking.writeRecord(out, w);

@@ -152,7 +152,7 @@ class NfsRpcTest {
         try (FakeRpcServer server = new FakeRpcServer((call, out) ->
                 out.write(FakeRpcServer.success(FakeRpcServer.xidOf(call), PORT_2049)))) {
             RpcConnection c = connection(server.address(), 2000, false);
-            XdrReader r = c.call(Portmapper.PROC_GETPORT, Portmapper.encodeGetPort(100003, 3));
+            XdrReader r = c.call(Portmapper.PROC_GETPORT, "GETPORT", Portmapper.encodeGetPort(100003, 3));
             assertThat(Portmapper.decodeGetPort(r)).isEqualTo(2049);
             byte[] call = server.calls.get(0);
             // after xid: CALL, v2, program, version, procedure, AUTH_NONE x2, then the mapping
@@ -168,8 +168,8 @@ class NfsRpcTest {
         try (FakeRpcServer server = new FakeRpcServer((call, out) ->
                 out.write(FakeRpcServer.success(FakeRpcServer.xidOf(call), PORT_2049)))) {
             RpcConnection c = connection(server.address(), 2000, false);
-            c.call(0, new XdrWriter(0));
-            c.call(0, new XdrWriter(0));
+            c.call(0, "NULL", new XdrWriter(0));
+            c.call(0, "NULL", new XdrWriter(0));
             assertThat(FakeRpcServer.xidOf(server.calls.get(1))).isNotEqualTo(FakeRpcServer.xidOf(server.calls.get(0)));
             assertThat(server.connections()).isEqualTo(1);
             c.close();
@@ -185,7 +185,7 @@ class NfsRpcTest {
             out.write(FakeRpcServer.fragmented(FakeRpcServer.success(xid, PORT_2049), 5));
         })) {
             RpcConnection c = connection(server.address(), 2000, false);
-            assertThat(c.call(0, new XdrWriter(0)).getInt()).isEqualTo(2049);
+            assertThat(c.call(0, "NULL", new XdrWriter(0)).getInt()).isEqualTo(2049);
             c.close();
         }
     }
@@ -199,7 +199,7 @@ class NfsRpcTest {
             }
         })) {
             RpcConnection c = connection(server.address(), 2000, false);
-            assertThatThrownBy(() -> c.call(0, new XdrWriter(0)))
+            assertThatThrownBy(() -> c.call(0, "NULL", new XdrWriter(0)))
                     .isInstanceOf(RpcException.class).hasMessageContaining("calls we did not make");
             c.close();
         }
@@ -209,7 +209,7 @@ class NfsRpcTest {
     void anAbsurdReplySizeIsRefused() throws Exception {
         try (FakeRpcServer server = new FakeRpcServer((call, out) -> out.write(Hex.bytes("fffffff0")))) {
             RpcConnection c = connection(server.address(), 2000, false);
-            assertThatThrownBy(() -> c.call(0, new XdrWriter(0)))
+            assertThatThrownBy(() -> c.call(0, "NULL", new XdrWriter(0)))
                     .isInstanceOf(RpcException.class).hasMessageContaining("refused");
             c.close();
         }
@@ -220,7 +220,7 @@ class NfsRpcTest {
         try (FakeRpcServer server = new FakeRpcServer((call, out) -> Thread.sleep(60_000))) {
             RpcConnection c = connection(server.address(), 300, false);
             long start = System.nanoTime();
-            assertThatThrownBy(() -> c.call(0, new XdrWriter(0))).isInstanceOf(SocketTimeoutException.class);
+            assertThatThrownBy(() -> c.call(0, "NULL", new XdrWriter(0))).isInstanceOf(SocketTimeoutException.class);
             assertThat((System.nanoTime() - start) / 1_000_000).isBetween(250L, 3000L);
             c.close();
         }
@@ -238,7 +238,7 @@ class NfsRpcTest {
         })) {
             RpcConnection c = connection(server.address(), 500, false);
             long start = System.nanoTime();
-            assertThatThrownBy(() -> c.call(0, new XdrWriter(0))).isInstanceOf(SocketTimeoutException.class);
+            assertThatThrownBy(() -> c.call(0, "NULL", new XdrWriter(0))).isInstanceOf(SocketTimeoutException.class);
             assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3000L);
             c.close();
         }
@@ -255,8 +255,8 @@ class NfsRpcTest {
             out.write(FakeRpcServer.success(FakeRpcServer.xidOf(call), PORT_2049));
         })) {
             RpcConnection c = connection(server.address(), 2000, false);
-            assertThatThrownBy(() -> c.call(0, new XdrWriter(0))).isInstanceOf(EOFException.class);
-            assertThat(c.call(0, new XdrWriter(0)).getInt()).isEqualTo(2049);
+            assertThatThrownBy(() -> c.call(0, "NULL", new XdrWriter(0))).isInstanceOf(EOFException.class);
+            assertThat(c.call(0, "NULL", new XdrWriter(0)).getInt()).isEqualTo(2049);
             assertThat(server.connections()).isEqualTo(2);
             c.close();
         }
@@ -269,7 +269,7 @@ class NfsRpcTest {
             port = s.getLocalPort();
         }
         RpcConnection c = connection(new InetSocketAddress("127.0.0.1", port), 2000, false);
-        assertThatThrownBy(() -> c.call(0, new XdrWriter(0))).isInstanceOf(ConnectException.class);
+        assertThatThrownBy(() -> c.call(0, "NULL", new XdrWriter(0))).isInstanceOf(ConnectException.class);
     }
 
     @Test
@@ -278,11 +278,11 @@ class NfsRpcTest {
                 out.write(FakeRpcServer.success(FakeRpcServer.xidOf(call), PORT_2049)))) {
             // the fake serves one connection at a time: close each before the next
             RpcConnection reserved = connection(server.address(), 2000, true);
-            reserved.call(0, new XdrWriter(0));
+            reserved.call(0, "NULL", new XdrWriter(0));
             int reservedPort = reserved.localPort();
             reserved.close();
             RpcConnection ordinary = connection(server.address(), 2000, false);
-            ordinary.call(0, new XdrWriter(0));
+            ordinary.call(0, "NULL", new XdrWriter(0));
             int ordinaryPort = ordinary.localPort();
             ordinary.close();
             if ("root".equals(System.getProperty("user.name"))) {
