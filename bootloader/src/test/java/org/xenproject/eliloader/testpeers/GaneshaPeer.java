@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  *
  * <p>Why the ceremony: NFSv3 needs a portmapper, and rpcbind on this kind of host only
  * works bound to every address, which we only allow inside the private network namespace
- * {@value #NAMESPACE} that {@code scripts/with-test-netns} creates (loopback only, plus
+ * ({@code eliloader-test}) that {@code scripts/with-test-netns} creates (loopback only, plus
  * 127.0.0.2 because ganesha rejects its bind address otherwise). So the whole test JVM
  * runs in that namespace, and this peer refuses to start anywhere else rather than
  * skipping: a skipped NFS test would hide a broken NFS source.
@@ -39,7 +39,8 @@ import java.util.stream.Stream;
  * which keeps URLs independent of the temporary directory.
  */
 public final class GaneshaPeer implements AutoCloseable {
-    public static final String NAMESPACE = "eliloader-test";
+    /** The namespace scripts/with-test-netns runs commands in; ELILOADER_TEST_NETNS overrides it. */
+    public static final String NAMESPACE = namespaceName();
     public static final String HOST = "127.0.0.1";
     public static final int PORTMAPPER_PORT = 111;
     public static final int NFS_PORT = 2049;
@@ -286,6 +287,11 @@ public final class GaneshaPeer implements AutoCloseable {
     }
 
     // ---- environment --------------------------------------------------------------------
+
+    private static String namespaceName() {
+        String name = System.getenv("ELILOADER_TEST_NETNS");
+        return name == null || name.isEmpty() ? "eliloader-test" : name;
+    }
 
     private static Path executable(String name, String... usual) {
         for (String candidate : usual) {

@@ -13,7 +13,6 @@ final class MountClient {
     static final int PROC_EXPORT = 5;
 
     static final int MNTPATHLEN = 1024;
-    static final int MNTNAMLEN = 255;
     static final int FHSIZE3 = 64;
     /** Guards the export list decoding against an endless linked list. */
     static final int MAX_EXPORTS = 10_000;

@@ -14,7 +14,6 @@ final class Nfs3Client {
     static final int VERSION = 3;
     static final int DEFAULT_PORT = 2049;
 
-    static final int PROC_NULL = 0;
     static final int PROC_GETATTR = 1;
     static final int PROC_LOOKUP = 3;
     static final int PROC_READLINK = 5;
@@ -98,10 +97,6 @@ final class Nfs3Client {
 
     RpcConnection connection() {
         return connection;
-    }
-
-    void ping() throws IOException {
-        connection.call(PROC_NULL, "NULL", new XdrWriter(0));
     }
 
     Attributes getattr(byte[] handle) throws IOException {

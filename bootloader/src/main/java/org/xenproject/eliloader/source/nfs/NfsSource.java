@@ -192,6 +192,18 @@ public final class NfsSource implements InstallSource {
 
     // ---- path resolution ---------------------------------------------------------------
 
+    /**
+     * A path that cannot be followed for a reason of the tree's shape rather than a
+     * server status: a link loop, a link or ".." leaving the export.
+     */
+    static final class TreePathException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TreePathException(String message) {
+            super(message);
+        }
+    }
+
     /** A resolved file: its handle and attributes. */
     private static final class Target {
         final byte[] handle;
@@ -222,8 +234,7 @@ public final class NfsSource implements InstallSource {
             String name = pending.removeFirst();
             if (name.equals("..")) {
                 if (chain.size() <= 1) {
-                    throw new NfsStatusException("LOOKUP", Nfs3Client.NFS3ERR_NOENT,
-                            "NFS3ERR_NOENT (the path climbs above the export " + exportPath + ")");
+                    throw new TreePathException("the path climbs above the export " + exportPath);
                 }
                 chain.remove(chain.size() - 1);
                 attributes = null;
@@ -238,15 +249,14 @@ public final class NfsSource implements InstallSource {
                     found.attributes != null ? found.attributes : nfs.getattr(found.handle);
             if (foundAttributes.type == Nfs3Client.NF3LNK) {
                 if (++links > MAX_SYMLINKS) {
-                    throw new NfsStatusException("LOOKUP", 40, "too many levels of symbolic links");
+                    throw new TreePathException("too many levels of symbolic links");
                 }
                 String target = nfs.readlink(found.handle);
                 if (target.startsWith("/")) {
                     String inside = insideExport(exportPath, target);
                     if (inside == null) {
-                        throw new NfsStatusException("READLINK", Nfs3Client.NFS3ERR_NOENT,
-                                "NFS3ERR_NOENT (symbolic link " + name + " points to " + target
-                                        + ", outside the export " + exportPath + ")");
+                        throw new TreePathException("symbolic link " + name + " points to " + target
+                                + ", outside the export " + exportPath);
                     }
                     chain.clear();
                     chain.add(exportHandle);
@@ -308,9 +318,14 @@ public final class NfsSource implements InstallSource {
     }
 
     private BootloaderException failure(String path, IOException e) {
-        String reason = e instanceof NfsStatusException
-                ? ((NfsStatusException) e).statusName() + " from NFS server " + server
-                : transportReason(server, nfs.connection(), options, e);
+        String reason;
+        if (e instanceof NfsStatusException) {
+            reason = ((NfsStatusException) e).statusName() + " from NFS server " + server;
+        } else if (e instanceof TreePathException) {
+            reason = e.getMessage();
+        } else {
+            reason = transportReason(server, nfs.connection(), options, e);
+        }
         return BootloaderException.invalidSource("cannot read " + describe(path) + ": " + reason, e);
     }
 
@@ -517,6 +532,8 @@ public final class NfsSource implements InstallSource {
                 String what = isMissing(e) ? " does not exist" : " cannot be opened";
                 throw BootloaderException.invalidSource(location.toUrl() + what + " on NFS server " + server
                         + " (" + e.statusName() + " below the export " + exportPath + ")", e);
+            } catch (TreePathException e) {
+                throw BootloaderException.invalidSource(location.toUrl() + " cannot be opened: " + e.getMessage(), e);
             } catch (IOException e) {
                 throw BootloaderException.invalidSource(transportReason(server, nfs.connection(), options, e), e);
             }

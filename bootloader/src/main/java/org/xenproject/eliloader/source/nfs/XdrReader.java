@@ -98,10 +98,6 @@ final class XdrReader {
         return end - pos;
     }
 
-    int position() {
-        return pos;
-    }
-
     byte[] buffer() {
         return buf;
     }
