@@ -216,8 +216,10 @@ public final class NfsLocation {
             if (part.equals("..")) {
                 throw invalid(url, "'..' in the path");
             }
-            if (part.indexOf('\0') >= 0) {
-                throw invalid(url, "NUL in the path");
+            for (int k = 0; k < part.length(); k++) {
+                if (part.charAt(k) < ' ' || part.charAt(k) == 0x7f) {
+                    throw invalid(url, "control character in the path");
+                }
             }
             b.append('/').append(part);
         }
@@ -225,7 +227,25 @@ public final class NfsLocation {
     }
 
     private static BootloaderException invalid(String url, String reason) {
-        return BootloaderException.invalidSource("invalid NFS repository location '" + url + "': " + reason
-                + "; " + FORMS);
+        return BootloaderException.invalidSource("invalid NFS repository location '" + printable(url) + "': "
+                + reason + "; " + FORMS);
+    }
+
+    /**
+     * {@code s} made safe for a one-line error message: control characters become '?'
+     * and the length is capped. Error messages reach the toolstack on stderr, where a
+     * newline would end the message early.
+     */
+    static String printable(String s) {
+        if (s == null) {
+            return "null";
+        }
+        int max = 300;
+        StringBuilder b = new StringBuilder(Math.min(s.length(), max + 3));
+        for (int i = 0; i < s.length() && i < max; i++) {
+            char c = s.charAt(i);
+            b.append(c < ' ' || c == 0x7f || c == 0x2028 || c == 0x2029 ? '?' : c);
+        }
+        return s.length() > max ? b.append("...").toString() : b.toString();
     }
 }

@@ -181,7 +181,7 @@ public final class NfsSource implements InstallSource {
 
     /** Closes the connection and tells the server we unmounted. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
@@ -255,8 +255,8 @@ public final class NfsSource implements InstallSource {
                 if (target.startsWith("/")) {
                     String inside = insideExport(exportPath, target);
                     if (inside == null) {
-                        throw new TreePathException("symbolic link " + name + " points to " + target
-                                + ", outside the export " + exportPath);
+                        throw new TreePathException("symbolic link " + NfsLocation.printable(name) + " points to "
+                                + NfsLocation.printable(target) + ", outside the export " + exportPath);
                     }
                     chain.clear();
                     chain.add(exportHandle);
@@ -563,7 +563,7 @@ public final class NfsSource implements InstallSource {
             }
             StringBuilder b = new StringBuilder(" (exports: ");
             for (int i = 0; i < exports.size() && i < MAX_ERRORS_LISTED; i++) {
-                b.append(i == 0 ? "" : ", ").append(exports.get(i));
+                b.append(i == 0 ? "" : ", ").append(NfsLocation.printable(exports.get(i)));
             }
             if (exports.size() > MAX_ERRORS_LISTED) {
                 b.append(", and ").append(exports.size() - MAX_ERRORS_LISTED).append(" more");

@@ -95,6 +95,7 @@ class NfsLocationTest {
         "nfs://server/a%2",
         "nfs://server/a%zz",
         "nfs://ser ver/path",
+        "nfs://server/a%0Ab",
     })
     void malformedLocationsAreInvalidSources(String url) {
         assertThatThrownBy(() -> NfsLocation.parse(url))
@@ -102,6 +103,16 @@ class NfsLocationTest {
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SOURCE))
                 .hasMessageContaining(url)
                 .hasMessageContaining("nfs:server:/path");
+    }
+
+    @Test
+    void errorMessagesStayOnOneLine() {
+        // stderr carries "RuntimeError: CODE" and one sentence; a newline would split it
+        assertThatThrownBy(() -> NfsLocation.parse("nfs:server\nRuntimeError: FAKE:/x"))
+                .isInstanceOf(BootloaderException.class)
+                .message().doesNotContain("\n").contains("server?RuntimeError");
+        assertThat(NfsLocation.printable("a\u2028b\u0000c")).isEqualTo("a?b?c");
+        assertThat(NfsLocation.printable("x".repeat(400))).hasSize(303).endsWith("...");
     }
 
     @Test
