@@ -44,8 +44,9 @@ public final class AvoidUekEntries implements RoundAction {
             entries = parseListing(listing.stdout());
         }
         if (entries.isEmpty()) {
-            throw BootloaderException.invalidSource("pygrub lists no boot entries on " + request.disk()
-                    + "; the VM stays in install round " + context.settings().round() + ".");
+            // pygrub -l exits 0 even when it finds no menu at all
+            throw BootloaderException.invalidSource("pygrub finds no boot menu on " + request.disk()
+                    + ", so no boot entry can be chosen; the VM stays in install round " + context.settings().round() + ".");
         }
         if (entries.stream().noneMatch(Entry::isUek)) {
             Log.info("no " + UEK + " entries on " + request.disk() + "; PV-bootloader-args stay as they are");

@@ -289,7 +289,7 @@ class PygrubHandoffTest {
         assertThat(vm.get("PV_bootloader")).isEqualTo("pygrub");
         assertThat(vm.get("PV_bootloader_args")).isEqualTo(pvBootloaderArgs);
         assertThat(VmStoreFixture.otherConfig(lab.store())).doesNotContainKeys("install-round", "install-distro")
-                .containsEntry("install-repository", "http://127.0.0.1:9/never-contacted");
+                .containsKey("install-repository");
     }
 
     static String text(byte[] bytes) {
