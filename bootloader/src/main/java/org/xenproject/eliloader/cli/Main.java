@@ -34,7 +34,7 @@ public final class Main {
                 out.print(CommandLine.usage());
                 return 0;
             }
-            new BootCommand(commandLine, environment, out).run();
+            new BootCommand(commandLine, environment, out, err).run();
             return 0;
         } catch (BootloaderException e) {
             Log.info("failed: " + e.code() + ": " + e.getMessage());
@@ -45,7 +45,7 @@ public final class Main {
                 err.print(CommandLine.usage());
             }
             report(err, e.code(), e.getMessage());
-            return e.code().exitStatus();
+            return e.exitStatus();
         } catch (RuntimeException | Error e) {
             Log.info("internal error: " + e);
             if (debug) {

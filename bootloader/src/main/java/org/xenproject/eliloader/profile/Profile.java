@@ -18,7 +18,10 @@ public final class Profile {
             "rounds");
     static final Set<String> ARG_KEYS = Set.of("repository", "cdrom", "vnc", "vnc-password", "always");
     /** The round actions the program implements; a profile names them in {@code rounds}. */
-    public static final Set<String> ACTIONS = Set.of("fetch-boot-files");
+    public static final Set<String> ACTIONS = Set.of("fetch-boot-files", "pygrub-handoff", "domuloader-probe",
+            "avoid-uek-entries", "remove-updates-disk", "boot-from-first-disk");
+    /** The action that hands the boot over to pygrub; it must end its round. */
+    static final String HANDOFF = "pygrub-handoff";
 
     /** A kernel and (optionally) an initrd, as paths in the tree; placeholders allowed. */
     public record BootFiles(String kernel, String ramdisk) { }
@@ -263,6 +266,9 @@ public final class Profile {
                     if (!ACTIONS.contains(action)) {
                         throw error("rounds: unknown action \"" + action + "\" (known: " + new java.util.TreeSet<>(ACTIONS) + ")");
                     }
+                }
+                if (names.contains(HANDOFF) && !names.get(names.size() - 1).equals(HANDOFF)) {
+                    throw error("rounds: " + HANDOFF + " hands the boot over and must be the last action of its round");
                 }
                 result.add(names);
             }
