@@ -271,7 +271,7 @@ final class DirectoryReader {
     }
 
     private String child(String name) {
-        return path.endsWith("/") ? path + name : path + "/" + name;
+        return IsoImage.childPath(path, name);
     }
 
     private BootloaderException corrupt(String problem) {

@@ -402,7 +402,7 @@ public final class IsoImage implements Closeable {
     private void enter(List<IsoEntry> directories, IsoEntry directory) {
         for (IsoEntry ancestor : directories) {
             if (ancestor.firstExtentOffset() == directory.firstExtentOffset()) {
-                throw invalid("is corrupt: directory " + directoryPath(directories) + "/" + directory.name()
+                throw invalid("is corrupt: directory " + childPath(directoryPath(directories), directory.name())
                         + " points back to " + (ancestor == root ? "the root directory" : "its ancestor "
                         + ancestor.name()) + " (a directory loop)");
             }
@@ -422,6 +422,10 @@ public final class IsoImage implements Closeable {
             text.append('/').append(directories.get(i).name());
         }
         return text.toString();
+    }
+
+    static String childPath(String directoryPath, String name) {
+        return directoryPath.endsWith("/") ? directoryPath + name : directoryPath + "/" + name;
     }
 
     /** Puts the components of {@code path} at the front of {@code pending}, in order. */

@@ -91,7 +91,7 @@ final class RawIso {
         int identifierLength = bytes[record + 32] & 0xff;
         int at = record + 33 + identifierLength + (identifierLength % 2 == 0 ? 1 : 0);
         int end = record + (bytes[record] & 0xff);
-        while (at + 4 <= end && bytes[at + 2] >= 4) {
+        while (at + 4 <= end && (bytes[at + 2] & 0xff) >= 4) {
             if (bytes[at] == signature.charAt(0) && bytes[at + 1] == signature.charAt(1)) {
                 return at;
             }
