@@ -27,6 +27,7 @@ final class DirectoryReader {
     private final long start;
     private final long length;
     private final RockRidgeParser rockRidge;
+    private final ReadBudget budget;
 
     private final ByteBuffer chunk;
     private long chunkPosition = -1;
@@ -41,12 +42,13 @@ final class DirectoryReader {
     private byte[] sectionIdentifier;
     private String sectionName;
 
-    DirectoryReader(IsoImage image, IsoEntry directory, String path) {
+    DirectoryReader(IsoImage image, IsoEntry directory, String path, ReadBudget budget) {
         this.image = image;
         this.path = path;
         this.start = directory.firstExtentOffset();
         this.length = directory.length();
-        this.rockRidge = image.hasRockRidge() ? new RockRidgeParser(image, path) : null;
+        this.budget = budget;
+        this.rockRidge = image.hasRockRidge() ? new RockRidgeParser(image, path, budget) : null;
         this.chunk = ByteBuffer.allocate((int) Math.min(MAX_CHUNK, roundUpToSector(length)));
     }
 
@@ -205,6 +207,7 @@ final class DirectoryReader {
         long offset = block * IsoImage.SECTOR;
         String what = "relocated directory " + child(name);
         byte[] self = new byte[FIXED_LENGTH + 1];
+        budget.charge(self.length);
         image.readFully(ByteBuffer.wrap(self), offset, what);
         boolean isSelfRecord = (self[0] & 0xff) >= self.length && (self[25] & FLAG_DIRECTORY) != 0
                 && (self[32] & 0xff) == 1 && self[33] == 0 && IsoImage.uint32(self, 2) == block;
@@ -267,6 +270,7 @@ final class DirectoryReader {
         chunkPosition = at / IsoImage.SECTOR * IsoImage.SECTOR;
         chunkLength = (int) Math.min(chunk.capacity(), length - chunkPosition);
         chunk.clear().limit(chunkLength);
+        budget.charge(chunkLength);
         image.readFully(chunk, start + chunkPosition, "directory " + path);
     }
 

@@ -182,6 +182,7 @@ public final class IsoImage implements Closeable {
         directories.add(root);
         IsoEntry current = root;
         int symlinksFollowed = 0;
+        ReadBudget budget = new ReadBudget(this, "looking up " + abbreviated(path));
         while (!pending.isEmpty()) {
             String component = pending.pop();
             if (!current.isDirectory()) {
@@ -197,13 +198,14 @@ public final class IsoImage implements Closeable {
                 current = directories.get(directories.size() - 1);
                 continue;
             }
-            IsoEntry found = find(current, directoryPath(directories), component);
+            IsoEntry found = find(current, directoryPath(directories), component, budget);
             if (found == null) {
                 return Optional.empty();
             }
             if (found.isSymbolicLink()) {
                 if (++symlinksFollowed > MAX_SYMLINKS) {
-                    throw invalid("more than " + MAX_SYMLINKS + " symbolic links (a loop?) while looking up " + path);
+                    throw invalid("has more than " + MAX_SYMLINKS + " symbolic links (a loop?) on the way to "
+                            + abbreviated(path));
                 }
                 String target = found.symbolicLinkTarget();
                 if (target.startsWith("/")) {
@@ -233,7 +235,8 @@ public final class IsoImage implements Closeable {
             throw invalid("has no directory " + directoryPath);
         }
         List<IsoEntry> entries = new ArrayList<>();
-        DirectoryReader reader = new DirectoryReader(this, directory, "/" + directoryPath);
+        DirectoryReader reader = new DirectoryReader(this, directory, "/" + directoryPath,
+                new ReadBudget(this, "listing " + directoryPath));
         for (IsoEntry entry = reader.next(); entry != null; entry = reader.next()) {
             entries.add(entry);
         }
@@ -384,8 +387,8 @@ public final class IsoImage implements Closeable {
         return -1;
     }
 
-    private IsoEntry find(IsoEntry directory, String directoryPath, String name) {
-        DirectoryReader reader = new DirectoryReader(this, directory, directoryPath);
+    private IsoEntry find(IsoEntry directory, String directoryPath, String name, ReadBudget budget) {
+        DirectoryReader reader = new DirectoryReader(this, directory, directoryPath, budget);
         IsoEntry differentCase = null;
         for (IsoEntry entry = reader.next(); entry != null; entry = reader.next()) {
             if (entry.name().equals(name)) {
@@ -422,6 +425,11 @@ public final class IsoImage implements Closeable {
             text.append('/').append(directories.get(i).name());
         }
         return text.toString();
+    }
+
+    /** Keeps messages to one readable line whatever a path or link maze looks like. */
+    static String abbreviated(String path) {
+        return path.length() <= 200 ? path : path.substring(0, 200) + "...";
     }
 
     static String childPath(String directoryPath, String name) {

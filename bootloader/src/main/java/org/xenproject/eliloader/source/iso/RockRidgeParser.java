@@ -38,6 +38,7 @@ final class RockRidgeParser {
 
     private final IsoImage image;
     private final String directoryPath;
+    private final ReadBudget budget;
     private final long[] visitedAreas = new long[MAX_CONTINUATIONS];
     private byte[] continuationBlock;
     private long continuationBlockNumber = -1;
@@ -57,9 +58,10 @@ final class RockRidgeParser {
     private long continuationOffset;
     private long continuationLength;
 
-    RockRidgeParser(IsoImage image, String directoryPath) {
+    RockRidgeParser(IsoImage image, String directoryPath, ReadBudget budget) {
         this.image = image;
         this.directoryPath = directoryPath;
+        this.budget = budget;
     }
 
     /** Parses the System Use field {@code [from, to)} of the record at {@code recordPosition}. */
@@ -226,6 +228,7 @@ final class RockRidgeParser {
                 continuationBlock = new byte[IsoImage.SECTOR];
             }
             continuationBlockNumber = -1; // in case the read fails half way
+            budget.charge(IsoImage.SECTOR);
             image.readFully(ByteBuffer.wrap(continuationBlock), blockNumber * IsoImage.SECTOR,
                     "a SUSP continuation area of directory " + directoryPath);
             continuationBlockNumber = blockNumber;
