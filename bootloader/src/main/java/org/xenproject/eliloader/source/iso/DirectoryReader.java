@@ -52,22 +52,28 @@ final class DirectoryReader {
         this.chunk = ByteBuffer.allocate((int) Math.min(MAX_CHUNK, roundUpToSector(length)));
     }
 
-    /** Checks a directory's extent before anything is read from it. */
-    static void checkDirectoryExtent(IsoImage image, String what, long offset, long length) {
+    /**
+     * Checks a directory's extent before anything is read from it. The entry is named by
+     * {@code what} and, unless null, {@code directoryPath} and {@code name}: the message is
+     * only put together when there is something wrong, as this runs for every record.
+     */
+    static void checkDirectoryExtent(IsoImage image, String what, String directoryPath, String name,
+                                     long offset, long length) {
         if (length == 0) {
-            throw image.invalid("is corrupt: " + what + " has an empty extent");
+            throw image.invalid("is corrupt: " + IsoImage.subject(what, directoryPath, name) + " has an empty extent");
         }
         if (length > IsoImage.MAX_DIRECTORY_BYTES) {
-            throw image.invalid("is corrupt: " + what + " claims " + length + " bytes, more than the "
-                    + (IsoImage.MAX_DIRECTORY_BYTES >> 20) + " MiB a directory may have");
+            throw image.invalid("is corrupt: " + IsoImage.subject(what, directoryPath, name) + " claims " + length
+                    + " bytes, more than the " + (IsoImage.MAX_DIRECTORY_BYTES >> 20) + " MiB a directory may have");
         }
-        checkExtent(image, what, offset, length);
+        checkExtent(image, what, directoryPath, name, offset, length);
     }
 
-    static void checkExtent(IsoImage image, String what, long offset, long length) {
+    static void checkExtent(IsoImage image, String what, String directoryPath, String name,
+                            long offset, long length) {
         if (length > 0 && offset > image.size() - length) {
-            throw image.invalid("is corrupt: " + what + " (" + length + " bytes at byte " + offset
-                    + ") lies beyond the end of the image (" + image.size() + " bytes)");
+            throw image.invalid("is corrupt: " + IsoImage.subject(what, directoryPath, name) + " (" + length
+                    + " bytes at byte " + offset + ") lies beyond the end of the image (" + image.size() + " bytes)");
         }
     }
 
@@ -150,10 +156,10 @@ final class DirectoryReader {
                 throw corrupt("directory " + name + " claims to have several extents");
             }
             requireNoPendingSections(name);
-            checkDirectoryExtent(image, "directory " + child(name), offset, dataLength);
+            checkDirectoryExtent(image, "directory", path, name, offset, dataLength);
             return IsoEntry.directory(name, offset, dataLength);
         }
-        checkExtent(image, "file " + child(name), offset, dataLength);
+        checkExtent(image, "file", path, name, offset, dataLength);
 
         if (!multiExtent && sectionCount == 0) {
             return new IsoEntry(name, IsoEntry.FILE, new long[] {offset}, new long[] {dataLength}, null);
@@ -205,17 +211,16 @@ final class DirectoryReader {
      */
     private IsoEntry relocatedDirectory(String name, long block) {
         long offset = block * IsoImage.SECTOR;
-        String what = "relocated directory " + child(name);
         byte[] self = new byte[FIXED_LENGTH + 1];
         budget.charge(self.length);
-        image.readFully(ByteBuffer.wrap(self), offset, what);
+        image.readFully(ByteBuffer.wrap(self), offset, "relocated directory", IsoImage.childPath(path, name));
         boolean isSelfRecord = (self[0] & 0xff) >= self.length && (self[25] & FLAG_DIRECTORY) != 0
                 && (self[32] & 0xff) == 1 && self[33] == 0 && IsoImage.uint32(self, 2) == block;
         if (!isSelfRecord) {
             throw corrupt(name + " links (Rock Ridge CL) to block " + block + ", which holds no directory");
         }
         long dataLength = IsoImage.uint32(self, 10);
-        checkDirectoryExtent(image, what, offset, dataLength);
+        checkDirectoryExtent(image, "relocated directory", path, name, offset, dataLength);
         return IsoEntry.directory(name, offset, dataLength);
     }
 
@@ -271,11 +276,7 @@ final class DirectoryReader {
         chunkLength = (int) Math.min(chunk.capacity(), length - chunkPosition);
         chunk.clear().limit(chunkLength);
         budget.charge(chunkLength);
-        image.readFully(chunk, start + chunkPosition, "directory " + path);
-    }
-
-    private String child(String name) {
-        return IsoImage.childPath(path, name);
+        image.readFully(chunk, start + chunkPosition, "directory", path);
     }
 
     private BootloaderException corrupt(String problem) {

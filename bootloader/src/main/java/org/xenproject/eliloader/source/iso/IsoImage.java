@@ -85,7 +85,7 @@ public final class IsoImage implements Closeable {
             if (offset + SECTOR > size) {
                 break;
             }
-            byte[] descriptor = readBytes(offset, SECTOR, "volume descriptor " + index);
+            byte[] descriptor = readBytes(offset, SECTOR, "a volume descriptor");
             if (!hasStandardIdentifier(descriptor)) {
                 if (index == 0) {
                     throw invalid("is not an ISO 9660 image: no \"CD001\" volume descriptor at sector 16");
@@ -112,7 +112,7 @@ public final class IsoImage implements Closeable {
         }
         this.volumeLabel = new String(primary, 40, 32, StandardCharsets.ISO_8859_1).trim();
 
-        IsoEntry primaryRoot = rootDirectory(primary, "primary");
+        IsoEntry primaryRoot = rootDirectory(primary, false);
         this.rockRidgeSkip = rockRidgeSkip(primaryRoot);
         if (rockRidgeSkip >= 0) {
             this.naming = Naming.ROCK_RIDGE;
@@ -120,7 +120,7 @@ public final class IsoImage implements Closeable {
         } else if (joliet != null) {
             checkBlockSize(joliet, "Joliet");
             this.naming = Naming.JOLIET;
-            this.root = rootDirectory(joliet, "Joliet");
+            this.root = rootDirectory(joliet, true);
         } else {
             this.naming = Naming.PRIMARY;
             this.root = primaryRoot;
@@ -182,7 +182,7 @@ public final class IsoImage implements Closeable {
         directories.add(root);
         IsoEntry current = root;
         int symlinksFollowed = 0;
-        ReadBudget budget = new ReadBudget(this, "looking up " + abbreviated(path));
+        ReadBudget budget = new ReadBudget(this, "looking up", path);
         while (!pending.isEmpty()) {
             String component = pending.pop();
             if (!current.isDirectory()) {
@@ -236,7 +236,7 @@ public final class IsoImage implements Closeable {
         }
         List<IsoEntry> entries = new ArrayList<>();
         DirectoryReader reader = new DirectoryReader(this, directory, "/" + directoryPath,
-                new ReadBudget(this, "listing " + directoryPath));
+                new ReadBudget(this, "listing", directoryPath));
         for (IsoEntry entry = reader.next(); entry != null; entry = reader.next()) {
             entries.add(entry);
         }
@@ -292,24 +292,27 @@ public final class IsoImage implements Closeable {
         return BootloaderException.invalidSource("ISO image " + path + " " + problem);
     }
 
-    /** Fills {@code target} from {@code position}; the range must lie inside the image. */
-    void readFully(ByteBuffer target, long position, String what) {
+    /**
+     * Fills {@code target} from {@code position}; the range must lie inside the image.
+     * {@code what} and {@code path} (may be null) name the structure for messages.
+     */
+    void readFully(ByteBuffer target, long position, String what, String path) {
         if (position < 0 || position > size - target.remaining()) {
-            throw invalid("is corrupt: " + what + " (byte " + position + ", " + target.remaining()
-                    + " bytes) lies beyond the end of the image (" + size + " bytes)");
+            throw invalid("is corrupt: " + subject(what, path, null) + " (byte " + position + ", "
+                    + target.remaining() + " bytes) lies beyond the end of the image (" + size + " bytes)");
         }
         try {
             long at = position;
             while (target.hasRemaining()) {
                 int count = channel.read(target, at);
                 if (count <= 0) {
-                    throw invalid("is truncated: it ends before " + what + " at byte " + at);
+                    throw invalid("is truncated: it ends before " + subject(what, path, null) + " at byte " + at);
                 }
                 at += count;
             }
         } catch (IOException e) {
-            throw BootloaderException.invalidSource("cannot read ISO image " + path + " at byte " + position
-                    + " (" + what + "): " + reason(e), e);
+            throw BootloaderException.invalidSource("cannot read ISO image " + this.path + " at byte " + position
+                    + " (" + subject(what, path, null) + "): " + reason(e), e);
         }
     }
 
@@ -332,7 +335,7 @@ public final class IsoImage implements Closeable {
 
     private byte[] readBytes(long position, int length, String what) {
         byte[] bytes = new byte[length];
-        readFully(ByteBuffer.wrap(bytes), position, what);
+        readFully(ByteBuffer.wrap(bytes), position, what, null);
         return bytes;
     }
 
@@ -355,15 +358,17 @@ public final class IsoImage implements Closeable {
         }
     }
 
-    private IsoEntry rootDirectory(byte[] descriptor, String which) {
+    private IsoEntry rootDirectory(byte[] descriptor, boolean joliet) {
         byte[] record = new byte[34];
         System.arraycopy(descriptor, ROOT_RECORD_OFFSET, record, 0, record.length);
         if ((record[0] & 0xff) != 34 || (record[25] & DirectoryReader.FLAG_DIRECTORY) == 0) {
-            throw invalid("is corrupt: the " + which + " volume descriptor has no valid root directory record");
+            throw invalid("is corrupt: the " + (joliet ? "Joliet" : "primary")
+                    + " volume descriptor has no valid root directory record");
         }
         long offset = (uint32(record, 2) + (record[1] & 0xff)) * SECTOR;
         long length = uint32(record, 10);
-        DirectoryReader.checkDirectoryExtent(this, "the " + which + " root directory", offset, length);
+        DirectoryReader.checkDirectoryExtent(this, joliet ? "the Joliet root directory" : "the primary root directory",
+                null, null, offset, length);
         return IsoEntry.directory("", offset, length);
     }
 
@@ -425,6 +430,14 @@ public final class IsoImage implements Closeable {
             text.append('/').append(directories.get(i).name());
         }
         return text.toString();
+    }
+
+    /** "file /a/b", "directory /a" or just {@code what}, for messages. */
+    static String subject(String what, String directoryPath, String name) {
+        if (directoryPath == null) {
+            return what;
+        }
+        return what + " " + (name == null ? directoryPath : childPath(directoryPath, name));
     }
 
     /** Keeps messages to one readable line whatever a path or link maze looks like. */

@@ -10,18 +10,21 @@ final class ReadBudget {
     static final long LOOKUP_BYTES = 64L << 20;
 
     private final IsoImage image;
-    private final String purpose;
+    private final String action;
+    private final String path;
     private long remaining = LOOKUP_BYTES;
 
-    ReadBudget(IsoImage image, String purpose) {
+    /** For messages: "looking up" or "listing", and the path; joined only on failure. */
+    ReadBudget(IsoImage image, String action, String path) {
         this.image = image;
-        this.purpose = purpose;
+        this.action = action;
+        this.path = path;
     }
 
     void charge(long bytes) {
         remaining -= bytes;
         if (remaining < 0) {
-            throw image.invalid("is corrupt or crafted: " + purpose + " needs more than "
+            throw image.invalid("is corrupt or crafted: " + action + " " + IsoImage.abbreviated(path) + " needs more than "
                     + (LOOKUP_BYTES >> 20) + " MiB of directory data (a link maze or continuation chains?)");
         }
     }

@@ -230,7 +230,7 @@ final class RockRidgeParser {
             continuationBlockNumber = -1; // in case the read fails half way
             budget.charge(IsoImage.SECTOR);
             image.readFully(ByteBuffer.wrap(continuationBlock), blockNumber * IsoImage.SECTOR,
-                    "a SUSP continuation area of directory " + directoryPath);
+                    "a SUSP continuation area of directory", directoryPath);
             continuationBlockNumber = blockNumber;
         }
         return continuationBlock;
