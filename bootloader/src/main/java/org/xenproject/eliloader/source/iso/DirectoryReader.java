@@ -132,7 +132,7 @@ final class DirectoryReader {
         if (name == null) {
             name = identifierName(bytes, base + FIXED_LENGTH, identifierLength);
         }
-        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0 || name.indexOf(0) >= 0) {
+        if (!isUsableName(name)) {
             return null; // cannot be looked up, and would confuse path resolution
         }
         if (bytes[base + 26] != 0 || bytes[base + 27] != 0) {
@@ -229,6 +229,11 @@ final class DirectoryReader {
                 ? new String(bytes, offset, identifierLength & ~1, StandardCharsets.UTF_16BE)
                 : new String(bytes, offset, identifierLength, StandardCharsets.ISO_8859_1);
         return withoutVersion(raw);
+    }
+
+    private static boolean isUsableName(String name) {
+        return !name.isEmpty() && !name.equals(".") && !name.equals("..")
+                && name.indexOf('/') < 0 && name.indexOf(0) < 0;
     }
 
     /** "VMLINUZ.;1" is recorded for VMLINUZ: drop the ";version" and a trailing dot. */

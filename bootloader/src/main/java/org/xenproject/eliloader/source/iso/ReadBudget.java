@@ -24,8 +24,9 @@ final class ReadBudget {
     void charge(long bytes) {
         remaining -= bytes;
         if (remaining < 0) {
-            throw image.invalid("is corrupt or crafted: " + action + " " + IsoImage.abbreviated(path) + " needs more than "
-                    + (LOOKUP_BYTES >> 20) + " MiB of directory data (a link maze or continuation chains?)");
+            throw image.invalid("is corrupt or crafted: " + action + " " + IsoImage.abbreviated(path)
+                    + " needs more than " + (LOOKUP_BYTES >> 20)
+                    + " MiB of directory data (a link maze or continuation chains?)");
         }
     }
 }
