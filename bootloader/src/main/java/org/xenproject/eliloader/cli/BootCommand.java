@@ -71,11 +71,24 @@ final class BootCommand {
                     Log.info("--keep-installing: the VM stays in round " + install.round());
                 } else {
                     toolstack.apply(vm.uuid(), result.edits());
+                    tidy(toolstack, vm.uuid(), result.cleanup());
                 }
                 handover.handOver();
             }
         } finally {
             handover.discardAll();
+        }
+    }
+
+    /** Edits after the switch to pygrub: the round boots even when they fail (see Bookkeeping). */
+    private static void tidy(Toolstack toolstack, String vmUuid, List<org.xenproject.eliloader.toolstack.RecordEdit> edits) {
+        if (edits.isEmpty()) {
+            return;
+        }
+        try {
+            toolstack.apply(vmUuid, edits);
+        } catch (RuntimeException e) {
+            Log.info("VM " + vmUuid + " switched to pygrub, but tidying its record failed: " + e.getMessage());
         }
     }
 

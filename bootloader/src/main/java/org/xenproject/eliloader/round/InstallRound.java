@@ -8,8 +8,15 @@ import org.xenproject.eliloader.toolstack.RecordEdit;
 /** Runs the current round of a profile's plan and says what to hand over and what to record. */
 public final class InstallRound {
 
-    /** The outcome: the boot entry to hand over and the record edits to apply after the output. */
-    public record Result(BootEntry entry, List<RecordEdit> edits) { }
+    /**
+     * The outcome: the boot entry to hand over, the record edits to apply after the output, and
+     * the tidying edits that may fail without failing the round (see {@link Bookkeeping}).
+     */
+    public record Result(BootEntry entry, List<RecordEdit> edits, List<RecordEdit> cleanup) {
+        public Result(BootEntry entry, List<RecordEdit> edits) {
+            this(entry, edits, List.of());
+        }
+    }
 
     private InstallRound() {
     }
@@ -31,8 +38,9 @@ public final class InstallRound {
         String args = KernelArgs.build(context, pvArgs);
         BootEntry entry = new BootEntry(context.kernel().path(),
                 context.ramdisk() == null ? null : context.ramdisk().path(), args);
+        Bookkeeping.Edits bookkeeping = Bookkeeping.after(round, plan.size(), context.vm().platform());
         List<RecordEdit> edits = new java.util.ArrayList<>(context.edits());
-        edits.addAll(Bookkeeping.afterRound(round, plan.size()));
-        return new Result(entry, edits);
+        edits.addAll(bookkeeping.required());
+        return new Result(entry, edits, bookkeeping.cleanup());
     }
 }
