@@ -430,7 +430,8 @@ public final class XmlRpc {
                     return parseDateTime(text().strip());
                 case "base64":
                     try {
-                        return Base64.getMimeDecoder().decode(text().strip());
+                        // line breaks and spaces are allowed between groups; nothing else
+                        return Base64.getDecoder().decode(text().replaceAll("[ \t\r\n]", ""));
                     } catch (IllegalArgumentException e) {
                         throw new XmlRpcFormatException("bad base64: " + e.getMessage());
                     }
