@@ -22,6 +22,7 @@ import org.xenproject.eliloader.round.InstallSettings;
 import org.xenproject.eliloader.source.Repository;
 import org.xenproject.eliloader.source.SourceFactory;
 import org.xenproject.eliloader.source.SourceOptions;
+import org.xenproject.eliloader.toolstack.RecordEdit;
 import org.xenproject.eliloader.toolstack.Toolstack;
 import org.xenproject.eliloader.toolstack.ToolstackFactory;
 import org.xenproject.eliloader.toolstack.VmRecord;
@@ -81,7 +82,7 @@ final class BootCommand {
     }
 
     /** Edits after the switch to pygrub: the round boots even when they fail (see Bookkeeping). */
-    private static void tidy(Toolstack toolstack, String vmUuid, List<org.xenproject.eliloader.toolstack.RecordEdit> edits) {
+    private static void tidy(Toolstack toolstack, String vmUuid, List<RecordEdit> edits) {
         if (edits.isEmpty()) {
             return;
         }
