@@ -169,7 +169,7 @@ class XenApiTransportTest {
         long start = System.nanoTime();
         assertThatThrownBy(() -> transport.post(XmlRpc.encodeCall("m", List.of())))
                 .isInstanceOf(SocketTimeoutException.class);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
