@@ -24,6 +24,7 @@ import org.xenproject.eliloader.round.InstallSettings;
 import org.xenproject.eliloader.source.Repository;
 import org.xenproject.eliloader.source.SourceFactory;
 import org.xenproject.eliloader.source.SourceOptions;
+import org.xenproject.eliloader.toolstack.RecordEdit;
 import org.xenproject.eliloader.toolstack.Toolstack;
 import org.xenproject.eliloader.toolstack.ToolstackFactory;
 import org.xenproject.eliloader.toolstack.VmRecord;
@@ -83,6 +84,7 @@ final class BootCommand {
                     Log.info("keep-installing: the VM stays in round " + install.round());
                 } else {
                     toolstack.apply(vm.uuid(), result.edits());
+                    tidy(toolstack, vm.uuid(), result.cleanup());
                 }
                 handover.handOver();
             }
@@ -110,6 +112,18 @@ final class BootCommand {
         if (diagnostics.length > 0) {
             stderr.write(diagnostics, 0, diagnostics.length);
             stderr.flush();
+        }
+    }
+
+    /** Edits after the switch to pygrub: the round boots even when they fail (see Bookkeeping). */
+    private static void tidy(Toolstack toolstack, String vmUuid, List<RecordEdit> edits) {
+        if (edits.isEmpty()) {
+            return;
+        }
+        try {
+            toolstack.apply(vmUuid, edits);
+        } catch (RuntimeException e) {
+            Log.info("VM " + vmUuid + " switched to pygrub, but tidying its record failed: " + e.getMessage());
         }
     }
 

@@ -7,6 +7,8 @@ package org.xenproject.eliloader.config;
 public enum Setting {
     VM_STORE("vm-store", "ELILOADER_VM_STORE", null),
     XAPI("xapi", "ELILOADER_XAPI", null),
+    /** A file of two lines, XenAPI user then password, for a remote xapi; never the password itself. */
+    XAPI_CREDENTIALS("xapi-credentials", "ELILOADER_XAPI_CREDENTIALS", null),
     GUEST_INSTALLER_DIR("guest-installer-dir", "ELILOADER_GUEST_INSTALLER_DIR",
             "/opt/xensource/packages/files/guest-installer"),
     PROFILES_DIR("profiles-dir", "ELILOADER_PROFILES_DIR", "/etc/eliloader/profiles.d"),

@@ -82,6 +82,17 @@ public final class VmStoreFixture {
         return this;
     }
 
+    /** Sets another field of the VBD in slot {@code userdevice} (e.g. currently_attached, VDI, type). */
+    public VmStoreFixture vbdField(String userdevice, String key, Object value) {
+        for (Map<String, Object> vbd : vbds) {
+            if (userdevice.equals(vbd.get("userdevice"))) {
+                vbd.put(key, value);
+                return this;
+            }
+        }
+        throw new IllegalArgumentException("no VBD in slot " + userdevice);
+    }
+
     public VmStoreFixture secret(String uuid, String value) {
         secrets.put(uuid, value);
         return this;
