@@ -29,6 +29,12 @@ public final class Main {
         boolean debug = args.contains("--debug");
         Log.echoToStderr(debug);
         try {
+            if (!args.isEmpty() && args.get(0).equals("profiles")) {
+                return new ProfilesCommand(args.subList(1, args.size()), environment, out).run();
+            }
+            if (!args.isEmpty() && args.get(0).equals("probe")) {
+                return new ProbeCommand(args.subList(1, args.size()), environment, out).run();
+            }
             CommandLine commandLine = CommandLine.parse(args);
             if (commandLine.help) {
                 out.print(CommandLine.usage());
@@ -42,7 +48,7 @@ public final class Main {
                 e.printStackTrace(err);
             }
             if (e.code() == ErrorCode.USAGE) {
-                err.print(CommandLine.usage());
+                err.print(usageFor(args));
             }
             report(err, e.code(), e.getMessage());
             return e.code().exitStatus();
@@ -57,6 +63,12 @@ public final class Main {
         } finally {
             Log.flush();
         }
+    }
+
+    private static String usageFor(List<String> args) {
+        String first = args.isEmpty() ? "" : args.get(0);
+        return first.equals("profiles") ? ProfilesCommand.USAGE : first.equals("probe") ? ProbeCommand.USAGE
+                : CommandLine.usage();
     }
 
     private static void report(PrintStream err, ErrorCode code, String sentence) {

@@ -25,6 +25,7 @@ public final class TreeFiles implements AutoCloseable {
 
     private final Supplier<InstallSource> opener;
     private InstallSource source;
+    private boolean closed;
     private final Map<String, Optional<String>> texts = new LinkedHashMap<>();
     private final List<String> requests = new ArrayList<>();
 
@@ -104,7 +105,8 @@ public final class TreeFiles implements AutoCloseable {
 
     @Override
     public void close() {
-        if (source != null) {
+        if (source != null && !closed) {
+            closed = true;
             try {
                 source.close();
             } catch (IOException ignored) {
