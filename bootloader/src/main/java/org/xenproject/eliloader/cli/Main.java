@@ -43,6 +43,7 @@ public final class Main {
             new BootCommand(commandLine, environment, out).run();
             return 0;
         } catch (BootloaderException e) {
+            out.flush();
             Log.info("failed: " + e.code() + ": " + e.getMessage());
             if (debug) {
                 e.printStackTrace(err);

@@ -122,7 +122,9 @@ final class ProbeCommand {
                     if (context.ramdisk() != null) {
                         file("initrd", context.ramdisk(), profile);
                     }
-                    line("kernel args", KernelArgs.build(context, ""));
+                    String args = KernelArgs.build(context, "");
+                    String password = install.vncPassword();
+                    line("kernel args", password == null ? args : args.replace(password, "********"));
                 } else {
                     line("kernel", "none fetched in round " + round + " (its actions hand over to other code)");
                 }

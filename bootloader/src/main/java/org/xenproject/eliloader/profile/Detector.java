@@ -32,14 +32,16 @@ public final class Detector {
 
     public Optional<Match> detect(List<Profile> candidates) {
         Match best = null;
-        for (Profile profile : candidates) {
+        boolean cdrom = "cdrom".equals(run.repository());
+        for (Profile candidate : candidates) {
+            Profile profile = candidate.forInstall(cdrom);
             if (!run.missing(profile).isEmpty()) {
                 continue; // it could not boot anyway
             }
             for (DetectRule rule : profile.detect()) {
                 Optional<String> evidence = evaluate(profile, rule);
                 if (evidence.isPresent() && (best == null || rule.weight() > best.rule().weight())) {
-                    best = new Match(profile, rule, evidence.get());
+                    best = new Match(candidate, rule, evidence.get());
                 }
             }
         }
@@ -59,7 +61,9 @@ public final class Detector {
                 if (value == null || !fact.getValue().matcher(value).find()) {
                     return Optional.empty();
                 }
-                line.append(' ').append(fact.getKey()).append("=\"").append(value).append('"');
+                boolean shortValue = value.length() <= 80 && value.indexOf('\n') < 0;
+                line.append(' ').append(fact.getKey()).append(shortValue ? "=\"" + value + "\""
+                        : " matches /" + fact.getValue().pattern() + "/");
             }
             evidence.add(line.toString());
         }

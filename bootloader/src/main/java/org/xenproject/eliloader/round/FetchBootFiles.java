@@ -74,6 +74,9 @@ public final class FetchBootFiles implements RoundAction {
             }
             String kernel = context.expand(layout.kernel());
             String ramdisk = layout.ramdisk() == null ? null : context.expand(layout.ramdisk());
+            if (ramdisk != null && ramdisk.isBlank()) {
+                ramdisk = null; // e.g. ${install-ramdisk} when the template names no initrd
+            }
             if (kernel.isBlank()) {
                 throw BootloaderException.invalidSource("The profile " + context.profile().id()
                         + " gives an empty kernel path (" + layout.kernel() + "); is other-config:install-kernel set?");
