@@ -87,7 +87,8 @@ public final class ProfileLoader {
         }
     }
 
-    private static List<ProfileDocument> fromJar(Path jar) throws IOException {
+    /** The profiles in a jar's {@code distro-profiles/} folder. */
+    public static List<ProfileDocument> fromJar(Path jar) throws IOException {
         List<ProfileDocument> result = new ArrayList<>();
         try (JarFile jarFile = new JarFile(jar.toFile())) {
             List<JarEntry> entries = new ArrayList<>();
