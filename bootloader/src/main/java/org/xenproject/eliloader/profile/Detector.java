@@ -61,7 +61,7 @@ public final class Detector {
                 if (value == null || !fact.getValue().matcher(value).find()) {
                     return Optional.empty();
                 }
-                boolean shortValue = value.length() <= 80 && value.indexOf('\n') < 0;
+                boolean shortValue = value.length() <= 120 && value.indexOf('\n') < 0;
                 line.append(' ').append(fact.getKey()).append(shortValue ? "=\"" + value + "\""
                         : " matches /" + fact.getValue().pattern() + "/");
             }
