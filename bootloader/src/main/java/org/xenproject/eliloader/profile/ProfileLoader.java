@@ -35,6 +35,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 public final class ProfileLoader {
     static final String JAR_FOLDER = "distro-profiles/";
     private static final String SUFFIX = ".yaml";
+    private static final Map<String, ProfileDocument> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ProfileLoader() {
     }
@@ -113,6 +114,23 @@ public final class ProfileLoader {
 
     /** Parses one profile file's text, keeping the line of every key for messages. */
     public static ProfileDocument parse(String defaultId, String origin, String text) {
+        // the shipped folder holds the same files as the jar: parse each text once per run
+        ProfileDocument same = PARSED.get(text);
+        if (same != null && same.id().equals(idOf(same, defaultId))) {
+            return new ProfileDocument(same.id(), origin, same.data(), same.lines());
+        }
+        ProfileDocument parsed = parseText(defaultId, origin, text);
+        PARSED.put(text, parsed);
+        return parsed;
+    }
+
+    /** The id a document parsed under another name would have here (its id key, else the file name). */
+    private static String idOf(ProfileDocument doc, String defaultId) {
+        Object id = doc.data().get("id");
+        return id == null ? defaultId : id.toString();
+    }
+
+    private static ProfileDocument parseText(String defaultId, String origin, String text) {
         LoadSettings settings = LoadSettings.builder().setLabel(origin).setAllowDuplicateKeys(false).build();
         Object root;
         Map<String, Integer> lines = new LinkedHashMap<>();

@@ -33,7 +33,7 @@ public final class ProfileRegistry {
         Map<String, List<String>> overridden = new LinkedHashMap<>();
         for (ProfileDocument doc : inOrder) {
             ProfileDocument previous = byId.put(doc.id(), doc);
-            if (previous != null) {
+            if (previous != null && !previous.data().equals(doc.data())) {
                 overridden.computeIfAbsent(doc.id(), k -> new ArrayList<>()).add(previous.origin());
             }
         }
