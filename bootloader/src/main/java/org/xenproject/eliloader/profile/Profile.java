@@ -37,6 +37,10 @@ public final class Profile {
     /** Kinds of published checksums a profile can name. */
     public static final Set<String> CHECKSUM_TYPES = Set.of("treeinfo", "suse-content", "sums");
     public static final Set<String> ALGORITHMS = Set.of("sha256", "sha1", "md5", "sha512");
+    /** The VM's other-config keys a profile may require or a detection rule may test. */
+    public static final Set<String> SETTINGS = Set.of("install-repository", "install-distro", "install-arch",
+            "install-vnc", "install-vncpasswd", "install-args", "install-kernel", "install-ramdisk", "install-proxy",
+            "debian-release", "install-methods");
     /** Variables every profile can use without declaring them. */
     public static final Set<String> BUILTIN_VARIABLES = Set.of("repository", "repository-scheme", "repository-host",
             "repository-path", "arch", "install-arch", "release", "vnc-password", "install-kernel", "install-ramdisk");
@@ -138,6 +142,9 @@ public final class Profile {
         this.defaultFor = f.strings("default-for");
         this.archNames = f.stringMap("arch-names");
         this.requires = f.strings("requires");
+        for (int i = 0; i < requires.size(); i++) {
+            f.checkName("requires[" + i + "]", "requires", requires.get(i), SETTINGS);
+        }
         this.variables = new LinkedHashMap<>();
         f.map("variables").forEach((name, spec) -> variables.put(name, f.variable(name, spec)));
         this.bootFiles = f.bootFiles("boot-files", true);
@@ -332,6 +339,13 @@ public final class Profile {
             }
         }
 
+        void checkName(String path, String where, String name, Set<String> known) {
+            if (!known.contains(name)) {
+                throw error(path, where + " names an unknown other-config key \"" + name + "\""
+                        + closest(name, known).map(c -> " (did you mean \"" + c + "\"?)").orElse(""));
+            }
+        }
+
         boolean bool(String key) {
             Object v = data.get(key);
             if (v == null) {
@@ -497,6 +511,11 @@ public final class Profile {
                 for (Map.Entry<String, Object> kind : rule.entrySet()) {
                     String kindPath = path + "." + kind.getKey();
                     Map<String, String> facts = new LinkedHashMap<>(stringMap(kindPath, kind.getValue()));
+                    if (kind.getKey().equals("setting")) {
+                        for (String key : facts.keySet()) {
+                            checkName(kindPath + "." + key, kindPath, key, SETTINGS);
+                        }
+                    }
                     if (kind.getKey().equals("file")) {
                         filePath = facts.remove("path");
                         if (filePath == null || filePath.isBlank()) {

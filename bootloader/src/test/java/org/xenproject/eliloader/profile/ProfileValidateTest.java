@@ -211,4 +211,17 @@ class ProfileValidateTest {
                 .endsWith("1 profile checked, 1 problem.\n");
         assertThat(run.status()).isEqualTo(1);
     }
+
+    @Test
+    void requiresMustNameAnInstallSetting() throws IOException {
+        Path file = write("requires.yaml", """
+                extends: debian-installer
+                description: requires
+                requires: [debian-relase]
+                """);
+
+        assertThat(validate(file).stdout()).isEqualTo(file
+                + ":3: requires names an unknown other-config key \"debian-relase\" (did you mean \"debian-release\"?)\n"
+                + "1 profile checked, 1 problem.\n");
+    }
 }
