@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.xenproject.eliloader.config.Setting;
@@ -14,6 +16,7 @@ import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.profile.Profile;
 import org.xenproject.eliloader.profile.ProfileRegistry;
 import org.xenproject.eliloader.profile.ProfileSelector;
+import org.xenproject.eliloader.round.BootRequest;
 import org.xenproject.eliloader.round.HandoverFiles;
 import org.xenproject.eliloader.round.InstallContext;
 import org.xenproject.eliloader.round.InstallRound;
@@ -22,6 +25,7 @@ import org.xenproject.eliloader.source.Repository;
 import org.xenproject.eliloader.source.SourceFactory;
 import org.xenproject.eliloader.source.SourceOptions;
 import org.xenproject.eliloader.source.TreeFiles;
+import org.xenproject.eliloader.toolstack.RecordEdit;
 import org.xenproject.eliloader.toolstack.Toolstack;
 import org.xenproject.eliloader.toolstack.ToolstackFactory;
 import org.xenproject.eliloader.toolstack.VmRecord;
@@ -38,11 +42,13 @@ final class BootCommand {
     private final CommandLine commandLine;
     private final Settings settings;
     private final PrintStream stdout;
+    private final PrintStream stderr;
 
-    BootCommand(CommandLine commandLine, Map<String, String> environment, PrintStream stdout) {
+    BootCommand(CommandLine commandLine, Map<String, String> environment, PrintStream stdout, PrintStream stderr) {
         this.commandLine = commandLine;
         this.settings = Settings.resolve(commandLine.settings, environment, Settings.configFile(environment));
         this.stdout = stdout;
+        this.stderr = stderr;
     }
 
     void run() {
@@ -52,6 +58,7 @@ final class BootCommand {
         if (commandLine.disk == null) {
             throw BootloaderException.usage("The boot DISK argument is required.");
         }
+        boolean keepInstalling = keepInstalling();
         HandoverFiles handover = new HandoverFiles(Path.of(settings.require(Setting.OUTPUT_DIRECTORY)));
         try (Toolstack toolstack = ToolstackFactory.open(settings)) {
             VmRecord vm = toolstack.readVm(commandLine.vmUuid);
@@ -60,7 +67,7 @@ final class BootCommand {
             SourceOptions sourceOptions = sourceOptions(install);
             // one tree per run: detection, layout choice and checksums share its metadata cache
             try (TreeFiles tree = new TreeFiles(() -> SourceFactory.open(repository, sourceOptions))) {
-                runRound(toolstack, vm, install, repository, tree, handover);
+                runRound(toolstack, vm, install, repository, tree, handover, keepInstalling);
             }
         } finally {
             handover.discardAll();
@@ -68,7 +75,7 @@ final class BootCommand {
     }
 
     private void runRound(Toolstack toolstack, VmRecord vm, InstallSettings install, Repository repository,
-            TreeFiles tree, HandoverFiles handover) {
+            TreeFiles tree, HandoverFiles handover, boolean keepInstalling) {
         ProfileSelector.Selection selection = ProfileSelector.select(
                 ProfileRegistry.forHost(settings.path(Setting.PROFILES_DIR)), install.distro(), tree,
                 InstallContext.runValues(install));
@@ -77,16 +84,58 @@ final class BootCommand {
                 + selection.how() + ") from " + repository.masked());
         try (InstallContext context = new InstallContext(vm, install, profile, repository, tree, handover)
                 .withHost(settings)) {
-            InstallRound.Result result = InstallRound.run(context,
-                    commandLine.hasCallerArgs() ? commandLine.callerArgs : vm.pvArgs());
-            byte[] answer = commandLine.outputFormat.render(result.entry());
+            String kernelArgs = commandLine.hasCallerArgs() ? commandLine.callerArgs : vm.pvArgs();
+            context.setBootRequest(new BootRequest(commandLine.disk,
+                    commandLine.outputFormat.name().toLowerCase(Locale.ROOT), kernelArgs,
+                    commandLine.pygrubOptions, Path.of(settings.require(Setting.PYGRUB))));
+            InstallRound.Result result = InstallRound.run(context, kernelArgs);
+            byte[] answer = result.fromPygrub() ? result.pygrubAnswer().answer()
+                    : commandLine.outputFormat.render(result.entry());
             writeAnswer(answer);
-            if (commandLine.keepInstalling) {
-                Log.info("--keep-installing: the VM stays in round " + install.round());
+            if (result.fromPygrub()) {
+                relayPygrubDiagnostics(result.pygrubAnswer().stderr());
+            }
+            if (keepInstalling) {
+                Log.info("keep-installing: the VM stays in round " + install.round());
             } else {
                 toolstack.apply(vm.uuid(), result.edits());
+                tidy(toolstack, vm.uuid(), result.cleanup());
             }
             handover.handOver();
+        }
+    }
+
+    /** The never-latch debug switch: {@code --keep-installing}, or the setting of the same name. */
+    private boolean keepInstalling() {
+        if (commandLine.keepInstalling) {
+            return true;
+        }
+        String value = settings.require(Setting.KEEP_INSTALLING).strip().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off", "" -> false;
+            default -> throw BootloaderException.usage("keep-installing must be true or false, not \"" + value
+                    + "\" (--keep-installing, " + Setting.KEEP_INSTALLING.environmentVariable() + " or the config file).");
+        };
+    }
+
+    /** pygrub's stderr on success (which config file it parsed), passed on as pygrub would have printed it. */
+    private void relayPygrubDiagnostics(byte[] diagnostics) {
+        if (diagnostics.length > 0) {
+            stderr.write(diagnostics, 0, diagnostics.length);
+            stderr.flush();
+        }
+    }
+
+    /** Edits after the switch to pygrub: the round boots even when they fail (see Bookkeeping). */
+    private static void tidy(Toolstack toolstack, String vmUuid, List<RecordEdit> edits) {
+        if (edits.isEmpty()) {
+            return;
+        }
+        try {
+            toolstack.apply(vmUuid, edits);
+        } catch (RuntimeException e) {
+            Log.info("VM " + vmUuid + " switched to pygrub, but tidying its record failed: " + e.getMessage());
         }
     }
 

@@ -18,7 +18,7 @@ import org.xenproject.eliloader.error.BootloaderException;
  */
 public final class CommandLine {
     /** pygrub options a caller may pass through PV-bootloader-args; kept for the hand-off to pygrub. */
-    static final Set<String> PYGRUB_VALUE_OPTIONS = Set.of("kernel", "ramdisk", "entry", "offset", "isconfig");
+    static final Set<String> PYGRUB_VALUE_OPTIONS = Set.of("kernel", "ramdisk", "entry", "offset");
     private static final Set<String> VALUE_OPTIONS = Set.of("vm", "args", "default_args", "extra_args", "output",
             "output-format", "output-directory", "runas", "domid");
 
@@ -58,7 +58,8 @@ public final class CommandLine {
                 cl.keepInstalling = true;
             } else if (arg.equals("-h") || arg.equals("--help")) {
                 cl.help = true;
-            } else if (arg.equals("-n") || arg.equals("--not-really") || arg.equals("-l") || arg.equals("--list-entries")) {
+            } else if (arg.equals("-n") || arg.equals("--not-really") || arg.equals("-l") || arg.equals("--list-entries")
+                    || arg.equals("--isconfig")) {
                 cl.pygrubOptions.add(arg);
             } else if (arg.startsWith("--")) {
                 int eq = arg.indexOf('=');
@@ -150,7 +151,8 @@ public final class CommandLine {
         return String.join("\n",
                 "usage: eliloader [-q] --vm=UUID [--output-format=simple|simple0|sxp] [--output=FILE|-]",
                 "                 [--output-directory=DIR] [--args=A] [--default_args=A] [--extra_args=B]",
-                "                 [--vm-store=FILE] [--xapi=SOCKET|URL] [--guest-installer-dir=DIR]",
+                "                 [--vm-store=FILE] [--xapi=SOCKET|URL] [--xapi-credentials=FILE]",
+                "                 [--guest-installer-dir=DIR]",
                 "                 [--profiles-dir=DIR] [--pygrub=PATH] [--ca-file=FILE] [--cache-dir=DIR]",
                 "                 [--keep-installing] [--debug] DISK",
                 "       eliloader profiles list|validate [FILE...]",

@@ -40,7 +40,7 @@ public final class Main {
                 out.print(CommandLine.usage());
                 return 0;
             }
-            new BootCommand(commandLine, environment, out).run();
+            new BootCommand(commandLine, environment, out, err).run();
             return 0;
         } catch (BootloaderException e) {
             out.flush();
@@ -52,7 +52,7 @@ public final class Main {
                 err.print(usageFor(args));
             }
             report(err, e.code(), e.getMessage());
-            return e.code().exitStatus();
+            return e.exitStatus();
         } catch (RuntimeException | Error e) {
             Log.info("internal error: " + e);
             if (debug) {

@@ -117,6 +117,7 @@ final class ProbeCommand {
                 line("metadata read", files.found().isEmpty() ? "none" : String.join(", ", files.found()));
                 List<String> absent = files.requested().stream().filter(p -> !files.found().contains(p)).toList();
                 line("metadata absent", absent.isEmpty() ? "none" : String.join(", ", absent));
+                files.unreadable().forEach((path, reason) -> line("metadata unreadable", path + ": " + reason));
                 if (context.kernel() != null) {
                     file("kernel", context.kernel(), profile);
                     if (context.ramdisk() != null) {

@@ -7,10 +7,14 @@ package org.xenproject.eliloader.config;
 public enum Setting {
     VM_STORE("vm-store", "ELILOADER_VM_STORE", null),
     XAPI("xapi", "ELILOADER_XAPI", null),
+    /** A file of two lines, XenAPI user then password, for a remote xapi; never the password itself. */
+    XAPI_CREDENTIALS("xapi-credentials", "ELILOADER_XAPI_CREDENTIALS", null),
     GUEST_INSTALLER_DIR("guest-installer-dir", "ELILOADER_GUEST_INSTALLER_DIR",
             "/opt/xensource/packages/files/guest-installer"),
     PROFILES_DIR("profiles-dir", "ELILOADER_PROFILES_DIR", "/etc/eliloader/profiles.d"),
     PYGRUB("pygrub", "ELILOADER_PYGRUB", "/usr/bin/pygrub"),
+    /** Debug switch (the original's never-latch): record nothing, so the VM stays in its install round. */
+    KEEP_INSTALLING("keep-installing", "ELILOADER_KEEP_INSTALLING", "false"),
     CA_FILE("ca-file", "ELILOADER_CA_FILE", null),
     CACHE_DIR("cache-dir", "ELILOADER_CACHE_DIR", "/var/cache/eliloader"),
     OUTPUT_DIRECTORY("output-directory", "ELILOADER_OUTPUT_DIRECTORY", "/var/run/xend/boot"),

@@ -21,6 +21,11 @@ public class BootloaderException extends RuntimeException {
         return code;
     }
 
+    /** The process exit status to end with; the code's, unless a relayed program's status is kept. */
+    public int exitStatus() {
+        return code.exitStatus();
+    }
+
     public static BootloaderException invalidSource(String message) {
         return new BootloaderException(ErrorCode.INVALID_SOURCE, message);
     }

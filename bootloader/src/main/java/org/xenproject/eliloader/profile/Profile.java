@@ -25,10 +25,7 @@ public final class Profile {
     public static final Set<String> CDROM_KEYS = Set.of("requires", "variables", "boot-files", "bundled-files",
             "args", "vnc-password", "rounds", "checksums");
     static final Set<String> ARG_KEYS = Set.of("repository", "cdrom", "vnc", "vnc-password", "always");
-    /**
-     * The round actions a profile may name in {@code rounds}. Names implemented on another branch
-     * are known here so profiles validate; until that code is present they fail at run time.
-     */
+    /** The round actions a profile may name in {@code rounds}. */
     public static final Set<String> ACTIONS = Set.of("fetch-boot-files", "bundled-boot-files", "pygrub-handoff",
             "domuloader-probe", "avoid-uek-entries", "remove-updates-disk", "boot-from-first-disk");
     /** Metadata kinds a {@code detect} rule can test. */
@@ -44,6 +41,8 @@ public final class Profile {
     /** Variables every profile can use without declaring them. */
     public static final Set<String> BUILTIN_VARIABLES = Set.of("repository", "repository-scheme", "repository-host",
             "repository-path", "arch", "install-arch", "release", "vnc-password", "install-kernel", "install-ramdisk");
+    /** The action that hands the boot over to pygrub; it must end its round. */
+    static final String HANDOFF = "pygrub-handoff";
 
     /**
      * A kernel and (optionally) an initrd. Either paths in the tree (placeholders allowed), or
@@ -99,7 +98,8 @@ public final class Profile {
                 return false;
             }
             for (Map.Entry<String, String> e : otherConfig.entrySet()) {
-                if (!e.getValue().equals(vbd.otherConfig().get(e.getKey()))) {
+                String value = vbd.otherConfig().get(e.getKey());
+                if (value == null || !value.strip().equalsIgnoreCase(e.getValue().strip())) {
                     return false;
                 }
             }
@@ -481,9 +481,13 @@ public final class Profile {
                 List<String> names = actions.stream().map(String::valueOf).toList();
                 for (int a = 0; a < names.size(); a++) {
                     if (!ACTIONS.contains(names.get(a))) {
-                        throw error("rounds[" + r + "][" + a + "]", "unknown round action \"" + names.get(a) + "\""
+                        throw error("rounds[" + r + "][" + a + "]", "unknown action \"" + names.get(a) + "\""
                                 + closest(names.get(a), ACTIONS).map(c -> " (did you mean \"" + c + "\"?)").orElse(""));
                     }
+                }
+                if (names.contains(HANDOFF) && !names.get(names.size() - 1).equals(HANDOFF)) {
+                    throw error("rounds[" + r + "]", "rounds: " + HANDOFF
+                            + " hands the boot over and must be the last action of its round");
                 }
                 result.add(names);
             }

@@ -4,12 +4,19 @@ import java.util.Map;
 
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.profile.Profile;
+import org.xenproject.eliloader.round.pygrub.AvoidUekEntries;
+import org.xenproject.eliloader.round.pygrub.DomULoaderProbe;
+import org.xenproject.eliloader.round.pygrub.PygrubHandoff;
 
 /** The round actions by the names profiles use. Keep in step with {@link Profile#ACTIONS}. */
 public final class Actions {
-    private static final Map<String, RoundAction> BY_NAME = Map.of(
-            FetchBootFiles.NAME, new FetchBootFiles(),
-            BundledBootFiles.NAME, new BundledBootFiles());
+    private static final Map<String, RoundAction> BY_NAME = Map.of(FetchBootFiles.NAME, new FetchBootFiles(),
+            BundledBootFiles.NAME, new BundledBootFiles(),
+            PygrubHandoff.NAME, new PygrubHandoff(),
+            DomULoaderProbe.NAME, new DomULoaderProbe(),
+            AvoidUekEntries.NAME, new AvoidUekEntries(),
+            RemoveUpdatesDisk.NAME, new RemoveUpdatesDisk(),
+            BootFromFirstDisk.NAME, new BootFromFirstDisk());
 
     private Actions() {
     }

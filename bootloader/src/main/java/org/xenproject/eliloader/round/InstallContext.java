@@ -36,6 +36,8 @@ public final class InstallContext implements AutoCloseable {
     private FetchedFile kernel;
     private FetchedFile ramdisk;
     private final List<RecordEdit> edits = new ArrayList<>();
+    private BootRequest bootRequest;
+    private PygrubAnswer pygrubAnswer;
 
     public InstallContext(VmRecord vm, InstallSettings settings, Profile profile, Repository repository,
             Supplier<InstallSource> sourceOpener, HandoverFiles handover) {
@@ -141,6 +143,42 @@ public final class InstallContext implements AutoCloseable {
 
     public List<RecordEdit> edits() {
         return List.copyOf(edits);
+    }
+
+    /** What the caller asked for; set by the command before the round runs. */
+    public void setBootRequest(BootRequest bootRequest) {
+        this.bootRequest = bootRequest;
+    }
+
+    /** What the caller asked for; actions that run pygrub need it. */
+    public BootRequest bootRequest() {
+        if (bootRequest == null) {
+            throw BootloaderException.internal("This round runs pygrub but the command gave it no boot request.", null);
+        }
+        return bootRequest;
+    }
+
+    /** The answer pygrub gave when a round handed the boot over to it, else null. */
+    public PygrubAnswer pygrubAnswer() {
+        return pygrubAnswer;
+    }
+
+    public void setPygrubAnswer(PygrubAnswer pygrubAnswer) {
+        this.pygrubAnswer = pygrubAnswer;
+    }
+
+    /**
+     * {@code PV-bootloader-args} as this round leaves them: the last value an action decided on,
+     * else the VM's.
+     */
+    public String pvBootloaderArgs() {
+        String value = vm.pvBootloaderArgs();
+        for (RecordEdit edit : edits) {
+            if (edit instanceof RecordEdit.SetPvBootloaderArgs set) {
+                value = set.value();
+            }
+        }
+        return value == null ? "" : value;
     }
 
     @Override

@@ -12,12 +12,13 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.log.Log;
 
 /**
  * The tree of one run, opened on first use, with a cache of its small metadata files
  * ({@code .treeinfo}, SUSE {@code content}, checksum lists, …): detection, boot-file choice and
  * checksum verification all read them through here, so each is fetched at most once per run.
- * An absent file is remembered as absent.
+ * An absent (or unreadable) file is remembered as absent.
  */
 public final class TreeFiles implements AutoCloseable {
     /** Metadata files larger than this are refused: they are a few kilobytes in every real tree. */
@@ -28,6 +29,7 @@ public final class TreeFiles implements AutoCloseable {
     private boolean closed;
     private final Map<String, Optional<String>> texts = new LinkedHashMap<>();
     private final List<String> requests = new ArrayList<>();
+    private final Map<String, String> unreadable = new LinkedHashMap<>();
 
     public TreeFiles(Supplier<InstallSource> opener) {
         this.opener = opener;
@@ -79,6 +81,11 @@ public final class TreeFiles implements AutoCloseable {
         return texts.entrySet().stream().filter(e -> e.getValue().isPresent()).map(Map.Entry::getKey).toList();
     }
 
+    /**
+     * Metadata is optional: a file that cannot be read (an I/O error, a body cut short, one too
+     * large) is logged and taken as absent, so the boot goes on and any real fault of the tree
+     * is reported by the download of the kernel itself. Opening the tree is not optional.
+     */
     private Optional<String> read(String path) {
         InstallSource tree = source();
         try {
@@ -86,21 +93,32 @@ public final class TreeFiles implements AutoCloseable {
                 return Optional.empty();
             }
             try (InstallSource.Resource resource = tree.open(path); InputStream in = resource.stream()) {
+                if (resource.length().isPresent() && resource.length().getAsLong() > MAX_METADATA_BYTES) {
+                    throw new IOException("it announces " + resource.length().getAsLong() + " bytes, more than "
+                            + MAX_METADATA_BYTES);
+                }
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 byte[] buffer = new byte[16384];
                 int n;
                 while ((n = in.read(buffer)) > 0) {
                     out.write(buffer, 0, n);
                     if (out.size() > MAX_METADATA_BYTES) {
-                        throw BootloaderException.limits("The metadata file " + tree.describe(path)
-                                + " is larger than " + MAX_METADATA_BYTES + " bytes.");
+                        throw new IOException("it is larger than " + MAX_METADATA_BYTES + " bytes");
                     }
                 }
                 return Optional.of(out.toString(StandardCharsets.UTF_8));
             }
-        } catch (IOException e) {
-            throw BootloaderException.invalidSource("Cannot read " + tree.describe(path) + ": " + e.getMessage(), e);
+        } catch (IOException | BootloaderException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            unreadable.put(path, reason);
+            Log.info("metadata " + tree.describe(path) + " taken as absent: " + reason);
+            return Optional.empty();
         }
+    }
+
+    /** Metadata files that exist but could not be read, with the reason; taken as absent. */
+    public Map<String, String> unreadable() {
+        return Map.copyOf(unreadable);
     }
 
     @Override

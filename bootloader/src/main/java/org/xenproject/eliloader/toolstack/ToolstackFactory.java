@@ -8,8 +8,13 @@ import org.xenproject.eliloader.config.Settings;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
 import org.xenproject.eliloader.toolstack.local.LocalJsonStore;
+import org.xenproject.eliloader.toolstack.xenapi.XenApiToolstack;
 
-/** Chooses the VM record backend: a named local store, else XenAPI. */
+/**
+ * Chooses the VM record backend: a named local store, else XenAPI at {@code --xapi} (socket
+ * path or URL), else on the first of dom0's xapi sockets that exists. The XenAPI classes (and
+ * the XML parser) are loaded only when XenAPI is used.
+ */
 public final class ToolstackFactory {
     static final String[] XAPI_SOCKETS = {"/var/lib/xcp/xapi", "/var/xapi/xapi"};
 
@@ -29,10 +34,11 @@ public final class ToolstackFactory {
                 }
             }
         }
-        throw new BootloaderException(ErrorCode.INTERNAL_ERROR, where == null
-                ? "No VM record backend: no local store is named (--vm-store=FILE or ELILOADER_VM_STORE) and no xapi"
-                        + " socket exists at " + String.join(" or ", XAPI_SOCKETS) + "."
-                : "No VM record backend: this build has no XenAPI client for " + where
-                        + "; name a local store with --vm-store=FILE or ELILOADER_VM_STORE.");
+        if (where == null) {
+            throw new BootloaderException(ErrorCode.INTERNAL_ERROR, "No VM record backend: no local store is named"
+                    + " (--vm-store=FILE or ELILOADER_VM_STORE), no xapi is named (--xapi=SOCKET|URL or"
+                    + " ELILOADER_XAPI) and no xapi socket exists at " + String.join(" or ", XAPI_SOCKETS) + ".");
+        }
+        return XenApiToolstack.connect(where, settings);
     }
 }

@@ -13,12 +13,20 @@ import java.util.Map;
  * @param image the file or device behind it, when known
  * @param currentlyAttached whether the VBD is plugged right now
  * @param otherConfig the VBD's other-config map
+ * @param vdi the uuid of the VDI behind it; empty for an empty CD drive or when unknown
  */
 public record Vbd(String uuid, String userdevice, boolean bootable, String type, String mode,
-        String image, boolean currentlyAttached, Map<String, String> otherConfig) {
+        String image, boolean currentlyAttached, Map<String, String> otherConfig, String vdi) {
 
     public Vbd {
         otherConfig = Map.copyOf(otherConfig);
+        vdi = vdi == null ? "" : vdi;
+    }
+
+    /** A VBD whose VDI is not known. */
+    public Vbd(String uuid, String userdevice, boolean bootable, String type, String mode,
+            String image, boolean currentlyAttached, Map<String, String> otherConfig) {
+        this(uuid, userdevice, bootable, type, mode, image, currentlyAttached, otherConfig, "");
     }
 
     public boolean isCd() {

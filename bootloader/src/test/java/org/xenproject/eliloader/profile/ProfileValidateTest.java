@@ -120,7 +120,7 @@ class ProfileValidateTest {
                 """);
 
         assertThat(validate(file).stdout()).isEqualTo(file
-                + ":4: unknown round action \"fetch-boot-file\" (did you mean \"fetch-boot-files\"?)\n"
+                + ":4: unknown action \"fetch-boot-file\" (did you mean \"fetch-boot-files\"?)\n"
                 + "1 profile checked, 1 problem.\n");
     }
 
@@ -222,6 +222,20 @@ class ProfileValidateTest {
 
         assertThat(validate(file).stdout()).isEqualTo(file
                 + ":3: requires names an unknown other-config key \"debian-relase\" (did you mean \"debian-release\"?)\n"
+                + "1 profile checked, 1 problem.\n");
+    }
+
+    @Test
+    void theHandOffMustEndItsRound() throws IOException {
+        Path file = write("handoff.yaml", """
+                extends: anaconda
+                rounds:
+                  - [fetch-boot-files]
+                  - [pygrub-handoff, remove-updates-disk]
+                """);
+
+        assertThat(validate(file).stdout()).isEqualTo(file
+                + ":4: rounds: pygrub-handoff hands the boot over and must be the last action of its round\n"
                 + "1 profile checked, 1 problem.\n");
     }
 }

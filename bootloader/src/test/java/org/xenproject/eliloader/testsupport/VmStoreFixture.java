@@ -60,6 +60,39 @@ public final class VmStoreFixture {
         return this;
     }
 
+    /** A VBD of any kind: {@code type} is {@code Disk} or {@code CD}; its uuid is {@code vbd-USERDEVICE}. */
+    public VmStoreFixture vbd(String userdevice, boolean bootable, String type, boolean attached,
+            Map<String, String> vbdOtherConfig) {
+        Map<String, Object> vbd = new LinkedHashMap<>();
+        vbd.put("uuid", "vbd-" + userdevice);
+        vbd.put("userdevice", userdevice);
+        vbd.put("bootable", bootable);
+        vbd.put("type", type);
+        vbd.put("mode", "CD".equals(type) ? "RO" : "RW");
+        vbd.put("image", "/dev/null");
+        vbd.put("currently_attached", attached);
+        vbd.put("other_config", new LinkedHashMap<>(vbdOtherConfig));
+        vbds.add(vbd);
+        return this;
+    }
+
+    /** Drops the VBDs added so far (e.g. the default bootable disk at userdevice 0). */
+    public VmStoreFixture noVbds() {
+        vbds.clear();
+        return this;
+    }
+
+    /** Sets another field of the VBD in slot {@code userdevice} (e.g. currently_attached, VDI, type). */
+    public VmStoreFixture vbdField(String userdevice, String key, Object value) {
+        for (Map<String, Object> vbd : vbds) {
+            if (userdevice.equals(vbd.get("userdevice"))) {
+                vbd.put(key, value);
+                return this;
+            }
+        }
+        throw new IllegalArgumentException("no VBD in slot " + userdevice);
+    }
+
     public VmStoreFixture secret(String uuid, String value) {
         secrets.put(uuid, value);
         return this;
@@ -90,6 +123,17 @@ public final class VmStoreFixture {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The VM's VBDs as stored now, by uuid. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Map<String, Object>> vbds(Path file) {
+        Map<String, Map<String, Object>> result = new LinkedHashMap<>();
+        for (Object o : (List<Object>) read(file).get("VBDs")) {
+            Map<String, Object> vbd = (Map<String, Object>) o;
+            result.put(String.valueOf(vbd.get("uuid")), vbd);
+        }
+        return result;
     }
 
     @SuppressWarnings("unchecked")

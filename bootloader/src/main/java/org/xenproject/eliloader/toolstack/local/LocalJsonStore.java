@@ -78,7 +78,7 @@ public final class LocalJsonStore implements Toolstack {
             Map<String, Object> v = map(o, "a VBD of VM " + vmUuid);
             vbds.add(new Vbd(text(v.get("uuid")), text(v.get("userdevice")), truth(v.get("bootable")),
                     textOr(v.get("type"), "Disk"), textOr(v.get("mode"), "RW"), text(v.get("image")),
-                    truth(v.get("currently_attached")), stringMap(v.get("other_config"))));
+                    truth(v.get("currently_attached")), stringMap(v.get("other_config")), text(v.get("VDI"))));
         }
         return new VmRecord(vmUuid, text(vm.get("name_label")), text(vm.get("PV_bootloader")),
                 text(vm.get("PV_bootloader_args")), text(vm.get("PV_args")),

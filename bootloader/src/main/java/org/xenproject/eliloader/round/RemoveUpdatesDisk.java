@@ -1,0 +1,52 @@
+package org.xenproject.eliloader.round;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+
+import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.log.Log;
+import org.xenproject.eliloader.toolstack.RecordEdit;
+import org.xenproject.eliloader.toolstack.Vbd;
+
+/**
+ * RHEL 4.1 / 4.4 round 2: the template gave the installer an additional disk with updated
+ * drivers; once installed, the VM must lose it. The disk is the VBD whose other-config has
+ * {@value #MARKER} = {@code true}; it is unplugged if attached and destroyed (the VDI behind it
+ * is kept); a profile's {@code updates-disk} key may name other other-config pairs or a userdevice
+ * instead. No other VBD is touched. Running again after it is gone does nothing, so a round
+ * interrupted half-way can be repeated. A marker on userdevice 0, the installed system's disk,
+ * is refused.
+ */
+public final class RemoveUpdatesDisk implements RoundAction {
+    public static final String NAME = "remove-updates-disk";
+    /** The VBD other-config key that marks the updates disk. */
+    public static final String MARKER = "install-updates-disk";
+
+    @Override
+    public void run(InstallContext context) {
+        // the profile may name its own marker (updates-disk:); else the conventional one
+        Predicate<Vbd> isUpdatesDisk = context.profile().updatesDisk()
+                .<Predicate<Vbd>>map(disk -> disk::matches).orElse(RemoveUpdatesDisk::isUpdatesDisk);
+        List<Vbd> marked = context.vm().vbds().stream().filter(isUpdatesDisk).toList();
+        if (marked.isEmpty()) {
+            Log.info("no VBD has other-config:" + MARKER + "=true; nothing to remove");
+            return;
+        }
+        for (Vbd vbd : marked) {
+            if ("0".equals(vbd.userdevice())) {
+                throw BootloaderException.invalidSource("VBD " + vbd.uuid() + " at userdevice 0 carries other-config:"
+                        + MARKER + "=true, but userdevice 0 holds the installed system; it was not removed.");
+            }
+        }
+        for (Vbd vbd : marked) {
+            Log.info("removing the updates disk: VBD " + vbd.uuid() + " at userdevice " + vbd.userdevice());
+            context.addEdit(new RecordEdit.DestroyVbd(vbd.uuid()));
+        }
+    }
+
+    static boolean isUpdatesDisk(Vbd vbd) {
+        String value = vbd.otherConfig().get(MARKER);
+        return value != null && value.strip().toLowerCase(Locale.ROOT).equals("true");
+    }
+}

@@ -1,0 +1,95 @@
+package org.xenproject.eliloader.round.pygrub;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.log.Log;
+import org.xenproject.eliloader.round.BootRequest;
+import org.xenproject.eliloader.round.InstallContext;
+import org.xenproject.eliloader.round.RoundAction;
+import org.xenproject.eliloader.toolstack.RecordEdit;
+
+/**
+ * SUSE's domUloader, emulated with pygrub (SLES 10 round 2). SLES 10 installed for Xen may
+ * leave no boot menu that pygrub can read; domUloader then booted the Xen kernel by its
+ * well-known name. So: {@code pygrub -q -n DISK}; exit status 0 means pygrub finds a menu and
+ * nothing is changed. Exit status 1 means no menu: try {@code /vmlinuz-xen} with
+ * {@code /initrd-xen}, then {@code /boot/vmlinuz-xen} with {@code /boot/initrd-xen}
+ * ({@code -xenpae} on i386, whose 32-bit PV kernels must be PAE), first where pygrub looks by
+ * itself (the first filesystem it can open), then on each later partition with pygrub's
+ * {@code --offset}. The first pair that exists is stored in {@code PV-bootloader-args} as
+ * {@code --kernel K --ramdisk R [--offset BYTES]}, replacing any kernel, ramdisk, offset or
+ * entry options there. Nothing found is an error and the VM stays in its round; so is any
+ * exit status above 1.
+ */
+public final class DomULoaderProbe implements RoundAction {
+    public static final String NAME = "domuloader-probe";
+    static final List<String> DIRECTORIES = List.of("/", "/boot/");
+
+    @Override
+    public void run(InstallContext context) {
+        BootRequest request = context.bootRequest();
+        String flavour = kernelFlavour(context.settings().arch());
+        try (PygrubProbe probe = PygrubProbe.open(request)) {
+            Pygrub.Outcome menu = probe.run(List.of());
+            if (menu.succeeded()) {
+                Log.info(request.disk() + " has a boot menu pygrub reads; PV-bootloader-args stay as they are");
+                return;
+            }
+            if (menu.exitStatus() > 1) {
+                throw PygrubFailure.of("pygrub failed while looking for a boot menu on " + request.disk(), menu);
+            }
+            String noMenu = menu.message();
+            List<Long> offsets = laterPartitions(request.disk());
+            List<Long> locations = new ArrayList<>();
+            locations.add(null); // where pygrub looks by itself
+            locations.addAll(offsets);
+            for (Long offset : locations) {
+                for (String dir : DIRECTORIES) {
+                    PygrubArgs candidate = PygrubArgs.empty().with("kernel", dir + "vmlinuz-" + flavour)
+                            .with("ramdisk", dir + "initrd-" + flavour);
+                    if (offset != null) {
+                        candidate = candidate.with("offset", Long.toString(offset));
+                    }
+                    Pygrub.Outcome found = probe.run(candidate.toArguments());
+                    if (found.succeeded()) {
+                        PygrubArgs stored = PygrubArgs.overlay(PygrubArgs.parse(context.pvBootloaderArgs())
+                                .without(List.of("kernel", "ramdisk", "offset", "entry")), candidate);
+                        Log.info("domUloader emulation: " + request.disk() + " boots with " + stored);
+                        context.addEdit(new RecordEdit.SetPvBootloaderArgs(stored.toRecordValue()));
+                        return;
+                    }
+                    if (found.exitStatus() > 1) {
+                        throw PygrubFailure.of("pygrub failed while looking for " + candidate.value("kernel")
+                                + " on " + request.disk(), found);
+                    }
+                }
+            }
+            String pairs = String.join(", ", DIRECTORIES.stream()
+                    .map(d -> d + "vmlinuz-" + flavour + " with " + d + "initrd-" + flavour).toList());
+            String where = offsets.isEmpty() ? "" : " (looked where pygrub looks by itself and on the partitions at byte offsets "
+                    + String.join(", ", offsets.stream().map(String::valueOf).toList()) + ")";
+            throw BootloaderException.invalidSource("Nothing bootable on " + request.disk() + ": pygrub finds no boot menu ("
+                    + noMenu + ") and none of " + pairs + " exists" + where + "; the VM stays in install round "
+                    + context.settings().round() + ".");
+        }
+    }
+
+    /** {@code xenpae} for i386 guests, {@code xen} for 64-bit ones. */
+    static String kernelFlavour(String installArch) {
+        return "i386".equals(installArch) ? "xenpae" : "xen";
+    }
+
+    /** Byte offsets of the partitions after the first; pygrub finds the first one by itself. */
+    private static List<Long> laterPartitions(String disk) {
+        List<Long> offsets;
+        try {
+            offsets = PartitionTable.offsets(java.nio.file.Path.of(disk));
+        } catch (IOException e) {
+            throw BootloaderException.invalidSource("Cannot read the partition table of " + disk + ": " + e.getMessage(), e);
+        }
+        return offsets.size() <= 1 ? List.of() : List.copyOf(offsets.subList(1, offsets.size()));
+    }
+}

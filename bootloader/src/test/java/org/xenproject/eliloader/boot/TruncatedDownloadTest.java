@@ -1,0 +1,98 @@
+package org.xenproject.eliloader.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xenproject.eliloader.testsupport.Run;
+import org.xenproject.eliloader.testsupport.VmStoreFixture;
+
+/**
+ * Faults nginx cannot be made to show on demand: a body cut short of its Content-Length, and a
+ * Content-Length over the limit announced before any byte. A raw socket server plays the broken
+ * peer; RoundOneBootTest covers the same path with the real nginx.
+ */
+class TruncatedDownloadTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void bodyShorterThanContentLengthIsInvalidSourceAndLeavesNothing() throws Exception {
+        try (BrokenServer server = new BrokenServer(1000, 10)) {
+            Run run = boot(server.url());
+            assertThat(run.errorCode()).isEqualTo("INVALID_SOURCE");
+            assertThat(run.stderr()).contains(server.url() + "images/xen/vmlinuz");
+            assertThat(listing(dir.resolve("out"))).isEmpty();
+        }
+    }
+
+    @Test
+    void announcedLengthOverTheLimitIsRefusedBeforeDownloading() throws Exception {
+        try (BrokenServer server = new BrokenServer(64L << 20, 0)) {
+            Run run = boot(server.url());
+            assertThat(run.errorCode()).isEqualTo("LIMITS");
+            assertThat(run.stderr()).contains(Long.toString(64L << 20)).contains(Long.toString(32L << 20));
+            assertThat(listing(dir.resolve("out"))).isEmpty();
+        }
+    }
+
+    private Run boot(String repository) {
+        Path store = VmStoreFixture.vm().other("install-repository", repository).writeTo(dir.resolve("s.json"));
+        return Run.of(List.of("-q", "--vm", VmStoreFixture.VM, "--vm-store=" + store,
+                "--output-directory=" + dir.resolve("out"), "/dev/null"));
+    }
+
+    private static List<Path> listing(Path d) throws IOException {
+        if (!Files.exists(d)) {
+            return List.of();
+        }
+        try (var s = Files.list(d)) {
+            return s.toList();
+        }
+    }
+
+    /** Answers every request with a Content-Length it does not honour, then hangs up. */
+    private static final class BrokenServer implements AutoCloseable {
+        private final ServerSocket socket;
+        private final Thread thread;
+
+        BrokenServer(long announced, int sent) throws IOException {
+            socket = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+            thread = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try (Socket client = socket.accept()) {
+                        client.getInputStream().read(new byte[8192]);
+                        OutputStream out = client.getOutputStream();
+                        out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + announced
+                                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.write(new byte[sent]);
+                        out.flush();
+                    } catch (IOException e) {
+                        // closed by the test
+                    }
+                }
+            });
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + socket.getLocalPort() + "/";
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
