@@ -47,6 +47,11 @@ final class BootHarness {
     }
 
     static Boot boot(VmStoreFixture vm, Path work, Map<String, String> environment, String... extraArgs) {
+        return bootFrom(work.resolve("disk.img"), vm, work, environment, extraArgs);
+    }
+
+    /** A start whose boot disk (the positional DISK) is {@code disk}, e.g. the ISO of a CD install. */
+    static Boot bootFrom(Path disk, VmStoreFixture vm, Path work, Map<String, String> environment, String... extraArgs) {
         try {
             Files.createDirectories(work);
             Path store = vm.writeTo(work.resolve("store.json"));
@@ -54,7 +59,7 @@ final class BootHarness {
             List<String> args = new ArrayList<>(List.of("-q", "--vm", VmStoreFixture.VM, "--vm-store=" + store,
                     "--output-directory=" + out));
             args.addAll(List.of(extraArgs));
-            args.add(work.resolve("disk.img").toString());
+            args.add(disk.toString());
             Map<String, String> env = new HashMap<>(environment);
             env.putIfAbsent("ELILOADER_PROFILES_DIR", work.resolve("no-profiles.d").toString());
             Run run = Run.of(env, args);
