@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +15,7 @@ import org.xenproject.eliloader.error.ErrorCode;
 import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.profile.Profile;
 import org.xenproject.eliloader.profile.ProfileRegistry;
+import org.xenproject.eliloader.profile.ProfileSelector;
 import org.xenproject.eliloader.round.BootRequest;
 import org.xenproject.eliloader.round.HandoverFiles;
 import org.xenproject.eliloader.round.InstallContext;
@@ -24,6 +24,7 @@ import org.xenproject.eliloader.round.InstallSettings;
 import org.xenproject.eliloader.source.Repository;
 import org.xenproject.eliloader.source.SourceFactory;
 import org.xenproject.eliloader.source.SourceOptions;
+import org.xenproject.eliloader.source.TreeFiles;
 import org.xenproject.eliloader.toolstack.RecordEdit;
 import org.xenproject.eliloader.toolstack.Toolstack;
 import org.xenproject.eliloader.toolstack.ToolstackFactory;
@@ -36,7 +37,7 @@ import org.xenproject.eliloader.toolstack.VmRecord;
  */
 final class BootCommand {
     /** System property the launcher sets to the shipped {@code distro-profiles/} directory. */
-    static final String SHIPPED_PROFILES_PROPERTY = "eliloader.distroProfiles";
+    static final String SHIPPED_PROFILES_PROPERTY = ProfileRegistry.SHIPPED_PROFILES_PROPERTY;
 
     private final CommandLine commandLine;
     private final Settings settings;
@@ -62,34 +63,45 @@ final class BootCommand {
         try (Toolstack toolstack = ToolstackFactory.open(settings)) {
             VmRecord vm = toolstack.readVm(commandLine.vmUuid);
             InstallSettings install = InstallSettings.of(vm);
-            Profile profile = selectProfile(install);
             Repository repository = Repository.parse(install.repository());
-            Log.info("VM " + vm.uuid() + " round " + install.round() + " profile " + profile.id() + " from "
-                    + repository.masked());
             SourceOptions sourceOptions = sourceOptions(install);
-            try (InstallContext context = new InstallContext(vm, install, profile, repository,
-                    () -> SourceFactory.open(repository, sourceOptions), handover)) {
-                String kernelArgs = commandLine.hasCallerArgs() ? commandLine.callerArgs : vm.pvArgs();
-                context.setBootRequest(new BootRequest(commandLine.disk,
-                        commandLine.outputFormat.name().toLowerCase(Locale.ROOT), kernelArgs,
-                        commandLine.pygrubOptions, Path.of(settings.require(Setting.PYGRUB))));
-                InstallRound.Result result = InstallRound.run(context, kernelArgs);
-                byte[] answer = result.fromPygrub() ? result.pygrubAnswer().answer()
-                        : commandLine.outputFormat.render(result.entry());
-                writeAnswer(answer);
-                if (result.fromPygrub()) {
-                    relayPygrubDiagnostics(result.pygrubAnswer().stderr());
-                }
-                if (keepInstalling) {
-                    Log.info("keep-installing: the VM stays in round " + install.round());
-                } else {
-                    toolstack.apply(vm.uuid(), result.edits());
-                    tidy(toolstack, vm.uuid(), result.cleanup());
-                }
-                handover.handOver();
+            // one tree per run: detection, layout choice and checksums share its metadata cache
+            try (TreeFiles tree = new TreeFiles(() -> SourceFactory.open(repository, sourceOptions))) {
+                runRound(toolstack, vm, install, repository, tree, handover, keepInstalling);
             }
         } finally {
             handover.discardAll();
+        }
+    }
+
+    private void runRound(Toolstack toolstack, VmRecord vm, InstallSettings install, Repository repository,
+            TreeFiles tree, HandoverFiles handover, boolean keepInstalling) {
+        ProfileSelector.Selection selection = ProfileSelector.select(
+                ProfileRegistry.forHost(settings.path(Setting.PROFILES_DIR)), install.distro(), tree,
+                InstallContext.runValues(install));
+        Profile profile = selection.profile();
+        Log.info("VM " + vm.uuid() + " round " + install.round() + " profile " + profile.id() + " ("
+                + selection.how() + ") from " + repository.masked());
+        try (InstallContext context = new InstallContext(vm, install, profile, repository, tree, handover)
+                .withHost(settings)) {
+            String kernelArgs = commandLine.hasCallerArgs() ? commandLine.callerArgs : vm.pvArgs();
+            context.setBootRequest(new BootRequest(commandLine.disk,
+                    commandLine.outputFormat.name().toLowerCase(Locale.ROOT), kernelArgs,
+                    commandLine.pygrubOptions, Path.of(settings.require(Setting.PYGRUB))));
+            InstallRound.Result result = InstallRound.run(context, kernelArgs);
+            byte[] answer = result.fromPygrub() ? result.pygrubAnswer().answer()
+                    : commandLine.outputFormat.render(result.entry());
+            writeAnswer(answer);
+            if (result.fromPygrub()) {
+                relayPygrubDiagnostics(result.pygrubAnswer().stderr());
+            }
+            if (keepInstalling) {
+                Log.info("keep-installing: the VM stays in round " + install.round());
+            } else {
+                toolstack.apply(vm.uuid(), result.edits());
+                tidy(toolstack, vm.uuid(), result.cleanup());
+            }
+            handover.handOver();
         }
     }
 
@@ -125,22 +137,6 @@ final class BootCommand {
         } catch (RuntimeException e) {
             Log.info("VM " + vmUuid + " switched to pygrub, but tidying its record failed: " + e.getMessage());
         }
-    }
-
-    private Profile selectProfile(InstallSettings install) {
-        List<Path> dirs = new ArrayList<>();
-        String shipped = System.getProperty(SHIPPED_PROFILES_PROPERTY);
-        if (shipped != null) {
-            dirs.add(Path.of(shipped));
-        }
-        settings.path(Setting.PROFILES_DIR).ifPresent(dirs::add);
-        ProfileRegistry registry = ProfileRegistry.load(dirs);
-        List<Profile> candidates = registry.candidates(install.distro());
-        if (candidates.isEmpty()) {
-            throw BootloaderException.unsupportedInstallMethod("other-config:install-distro \"" + install.distro()
-                    + "\" names no known profile or alias.");
-        }
-        return candidates.get(0);
     }
 
     private SourceOptions sourceOptions(InstallSettings install) {

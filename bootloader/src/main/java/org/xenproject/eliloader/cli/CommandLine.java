@@ -155,6 +155,8 @@ public final class CommandLine {
                 "                 [--guest-installer-dir=DIR]",
                 "                 [--profiles-dir=DIR] [--pygrub=PATH] [--ca-file=FILE] [--cache-dir=DIR]",
                 "                 [--keep-installing] [--debug] DISK",
+                "       eliloader profiles list|validate [FILE...]",
+                "       eliloader probe --repository URL [--distro D] [--arch A] [--release R]",
                 "Boots the install round of a PV VM as the toolstack's bootloader; see README.md.",
                 "");
     }

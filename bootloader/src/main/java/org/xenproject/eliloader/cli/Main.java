@@ -29,6 +29,12 @@ public final class Main {
         boolean debug = args.contains("--debug");
         Log.echoToStderr(debug);
         try {
+            if (!args.isEmpty() && args.get(0).equals("profiles")) {
+                return new ProfilesCommand(args.subList(1, args.size()), environment, out).run();
+            }
+            if (!args.isEmpty() && args.get(0).equals("probe")) {
+                return new ProbeCommand(args.subList(1, args.size()), environment, out).run();
+            }
             CommandLine commandLine = CommandLine.parse(args);
             if (commandLine.help) {
                 out.print(CommandLine.usage());
@@ -37,12 +43,13 @@ public final class Main {
             new BootCommand(commandLine, environment, out, err).run();
             return 0;
         } catch (BootloaderException e) {
+            out.flush();
             Log.info("failed: " + e.code() + ": " + e.getMessage());
             if (debug) {
                 e.printStackTrace(err);
             }
             if (e.code() == ErrorCode.USAGE) {
-                err.print(CommandLine.usage());
+                err.print(usageFor(args));
             }
             report(err, e.code(), e.getMessage());
             return e.exitStatus();
@@ -57,6 +64,12 @@ public final class Main {
         } finally {
             Log.flush();
         }
+    }
+
+    private static String usageFor(List<String> args) {
+        String first = args.isEmpty() ? "" : args.get(0);
+        return first.equals("profiles") ? ProfilesCommand.USAGE : first.equals("probe") ? ProbeCommand.USAGE
+                : CommandLine.usage();
     }
 
     private static void report(PrintStream err, ErrorCode code, String sentence) {

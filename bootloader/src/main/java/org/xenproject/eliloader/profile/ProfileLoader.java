@@ -12,13 +12,21 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
-import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.constructor.StandardConstructor;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * Reads profile files ({@code *.yaml}) from the jar's {@code distro-profiles/} folder and from
@@ -27,6 +35,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 public final class ProfileLoader {
     static final String JAR_FOLDER = "distro-profiles/";
     private static final String SUFFIX = ".yaml";
+    private static final Map<String, ProfileDocument> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ProfileLoader() {
     }
@@ -79,7 +88,8 @@ public final class ProfileLoader {
         }
     }
 
-    private static List<ProfileDocument> fromJar(Path jar) throws IOException {
+    /** The profiles in a jar's {@code distro-profiles/} folder. */
+    public static List<ProfileDocument> fromJar(Path jar) throws IOException {
         List<ProfileDocument> result = new ArrayList<>();
         try (JarFile jarFile = new JarFile(jar.toFile())) {
             List<JarEntry> entries = new ArrayList<>();
@@ -102,21 +112,68 @@ public final class ProfileLoader {
         return result;
     }
 
-    static ProfileDocument parse(String defaultId, String origin, String text) {
+    /** Parses one profile file's text, keeping the line of every key for messages. */
+    public static ProfileDocument parse(String defaultId, String origin, String text) {
+        // the shipped folder holds the same files as the jar: parse each text once per run
+        ProfileDocument same = PARSED.get(text);
+        if (same != null && same.id().equals(idOf(same, defaultId))) {
+            return new ProfileDocument(same.id(), origin, same.data(), same.lines());
+        }
+        ProfileDocument parsed = parseText(defaultId, origin, text);
+        PARSED.put(text, parsed);
+        return parsed;
+    }
+
+    /** The id a document parsed under another name would have here (its id key, else the file name). */
+    private static String idOf(ProfileDocument doc, String defaultId) {
+        Object id = doc.data().get("id");
+        return id == null ? defaultId : id.toString();
+    }
+
+    private static ProfileDocument parseText(String defaultId, String origin, String text) {
+        LoadSettings settings = LoadSettings.builder().setLabel(origin).setAllowDuplicateKeys(false).build();
         Object root;
+        Map<String, Integer> lines = new LinkedHashMap<>();
         try {
-            root = new Load(LoadSettings.builder().setLabel(origin).setAllowDuplicateKeys(false).build())
-                    .loadFromString(text);
+            Optional<Node> node = new Compose(settings).composeString(text);
+            node.ifPresent(n -> recordLines(n, "", lines));
+            root = new StandardConstructor(settings).constructSingleDocument(node);
+        } catch (MarkedYamlEngineException e) {
+            int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(0);
+            String problem = e.getProblem() == null ? e.getMessage() : e.getProblem();
+            throw ProfileException.at(origin, line, "not valid YAML: " + problem.replace('\n', ' '));
         } catch (YamlEngineException e) {
             throw new ProfileException(origin + ": not valid YAML: " + e.getMessage().replace('\n', ' '));
         }
         if (!(root instanceof Map<?, ?> map)) {
-            throw new ProfileException(origin + ": a profile must be a YAML mapping of keys.");
+            throw ProfileException.at(origin, 1, "a profile must be a YAML mapping of keys.");
         }
         Map<String, Object> data = new LinkedHashMap<>();
         map.forEach((k, v) -> data.put(String.valueOf(k), v));
         Object id = data.get("id");
-        return new ProfileDocument(id == null ? defaultId : id.toString(), origin, data);
+        return new ProfileDocument(id == null ? defaultId : id.toString(), origin, data, Map.copyOf(lines));
+    }
+
+    /** Walks the composed tree and notes the line where each value starts, by path. */
+    private static void recordLines(Node node, String path, Map<String, Integer> lines) {
+        if (!path.isEmpty()) {
+            node.getStartMark().ifPresent(m -> lines.putIfAbsent(path, m.getLine() + 1));
+        }
+        if (node instanceof MappingNode mapping) {
+            for (NodeTuple tuple : mapping.getValue()) {
+                if (tuple.getKeyNode() instanceof ScalarNode key) {
+                    String child = path.isEmpty() ? key.getValue() : path + "." + key.getValue();
+                    // a key's line is where the key is written, which is where people look
+                    tuple.getKeyNode().getStartMark().ifPresent(m -> lines.putIfAbsent(child, m.getLine() + 1));
+                    recordLines(tuple.getValueNode(), child, lines);
+                }
+            }
+        } else if (node instanceof SequenceNode sequence) {
+            List<Node> items = sequence.getValue();
+            for (int i = 0; i < items.size(); i++) {
+                recordLines(items.get(i), path + "[" + i + "]", lines);
+            }
+        }
     }
 
     private static String stripSuffix(String name) {

@@ -16,22 +16,38 @@ import org.xenproject.eliloader.source.InstallSource;
 /**
  * Copies one file of the tree to a local file, refusing it as soon as it is known to be over its
  * limit (announced length, or bytes received), checking the announced length against what
- * arrived, and computing its MD5 on the way (vendor initrds are recognised by MD5).
+ * arrived, computing its MD5 on the way (vendor initrds are recognised by MD5) and, when the tree
+ * publishes a checksum for it, verifying that digest as the bytes stream through.
  */
 public final class BoundedCopy {
     private static final int BUFFER = 256 * 1024;
+
+    /** A digest the tree publishes for a file: algorithm ({@code sha256}, {@code sha1}, {@code md5}, {@code sha512}), hex, and where it was published. */
+    public record Expected(String algorithm, String hex, String publishedIn) {
+        /** For messages and {@code probe}: {@code sha256 from .treeinfo [checksums]}. */
+        public String describe() {
+            return algorithm + " from " + publishedIn;
+        }
+    }
 
     private BoundedCopy() {
     }
 
     public static FetchedFile fetch(InstallSource source, String path, String what, long limit, Path target) {
+        return fetch(source, path, what, limit, target, null);
+    }
+
+    /** As {@link #fetch(InstallSource, String, String, long, Path)}, refusing a file whose digest is not {@code expected}. */
+    public static FetchedFile fetch(InstallSource source, String path, String what, long limit, Path target,
+            Expected expected) {
         String where = source.describe(path);
         try (InstallSource.Resource resource = source.open(path)) {
             OptionalLong announced = resource.length();
             if (announced.isPresent() && announced.getAsLong() > limit) {
                 throw tooBig(what, where, announced.getAsLong(), limit);
             }
-            MessageDigest md5 = md5();
+            MessageDigest md5 = digest("md5");
+            MessageDigest check = expected == null || expected.algorithm().equals("md5") ? null : digest(expected.algorithm());
             long copied = 0;
             byte[] buffer = new byte[BUFFER];
             try (InputStream in = resource.stream(); OutputStream out = Files.newOutputStream(target)) {
@@ -42,6 +58,9 @@ public final class BoundedCopy {
                         throw tooBig(what, where, copied, limit);
                     }
                     md5.update(buffer, 0, n);
+                    if (check != null) {
+                        check.update(buffer, 0, n);
+                    }
                     out.write(buffer, 0, n);
                 }
             }
@@ -49,7 +68,16 @@ public final class BoundedCopy {
                 throw BootloaderException.invalidSource("The " + what + " " + where + " was cut short: "
                         + copied + " of " + announced.getAsLong() + " bytes arrived.");
             }
-            return new FetchedFile(target, copied, HexFormat.of().formatHex(md5.digest()));
+            String md5Hex = HexFormat.of().formatHex(md5.digest());
+            if (expected != null) {
+                String actual = check == null ? md5Hex : HexFormat.of().formatHex(check.digest());
+                if (!actual.equalsIgnoreCase(expected.hex())) {
+                    throw BootloaderException.invalidSource("The " + what + " " + where + " does not match the "
+                            + expected.algorithm() + " checksum published in " + expected.publishedIn() + " (expected "
+                            + expected.hex().toLowerCase(java.util.Locale.ROOT) + ", got " + actual + ").");
+                }
+            }
+            return new FetchedFile(target, copied, md5Hex, path, expected == null ? null : expected.describe());
         } catch (IOException e) {
             throw BootloaderException.invalidSource("Cannot fetch the " + what + " " + where + ": " + e.getMessage(), e);
         }
@@ -60,11 +88,18 @@ public final class BoundedCopy {
                 + (size > limit ? "at least " + size : size) + " > " + limit + " bytes).");
     }
 
-    private static MessageDigest md5() {
+    private static MessageDigest digest(String algorithm) {
+        String name = switch (algorithm) {
+            case "md5" -> "MD5";
+            case "sha1" -> "SHA-1";
+            case "sha256" -> "SHA-256";
+            case "sha512" -> "SHA-512";
+            default -> throw new IllegalArgumentException("no digest " + algorithm);
+        };
         try {
-            return MessageDigest.getInstance("MD5");
+            return MessageDigest.getInstance(name);
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has MD5", e);
+            throw new IllegalStateException("every JDK has " + name, e);
         }
     }
 }

@@ -3,45 +3,91 @@ package org.xenproject.eliloader.round;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.log.Log;
+import org.xenproject.eliloader.profile.Profile;
 import org.xenproject.eliloader.profile.Profile.BootFiles;
+import org.xenproject.eliloader.profile.TreeMetadata;
 
 /**
  * Copies the installer kernel and initrd from the tree into the output directory. A profile may
- * list several layouts; the first whose kernel exists wins (asked only when there is a choice).
+ * list several layouts (paths, or a {@code .treeinfo} section naming them); the first that suits
+ * the arch and whose kernel exists wins (asked only when there is a choice). Each file is checked
+ * against the checksum the tree publishes for it, if any, while it streams.
  */
 public final class FetchBootFiles implements RoundAction {
     public static final String NAME = "fetch-boot-files";
 
+    /** A layout resolved to paths in the tree. */
+    public record Chosen(String kernel, String ramdisk, String how) { }
+
     @Override
     public void run(InstallContext context) {
-        BootFiles chosen = choose(context);
-        String kernelPath = context.expand(chosen.kernel());
-        context.setKernel(BoundedCopy.fetch(context.source(), kernelPath, "kernel", context.limits().kernel(),
-                context.handover().create("boot_kernel.")));
+        Chosen chosen = choose(context);
+        PublishedChecksums checksums = PublishedChecksums.of(context);
+        context.setKernel(BoundedCopy.fetch(context.source(), chosen.kernel(), "kernel", context.limits().kernel(),
+                context.handover().create("boot_kernel."), checksums.forPath(chosen.kernel()).orElse(null)));
         if (chosen.ramdisk() != null) {
-            String ramdiskPath = context.expand(chosen.ramdisk());
-            context.setRamdisk(BoundedCopy.fetch(context.source(), ramdiskPath, "initrd",
-                    context.limits().ramdisk(), context.handover().create("boot_ramdisk.")));
+            FetchedFile ramdisk = BoundedCopy.fetch(context.source(), chosen.ramdisk(), "initrd",
+                    context.limits().ramdisk(), context.handover().create("boot_ramdisk."),
+                    checksums.forPath(chosen.ramdisk()).orElse(null));
+            context.setRamdisk(ramdisk);
+            vendorInitrd(context.profile(), ramdisk.md5Hex())
+                    .ifPresent(name -> Log.info("the initrd is the vendor's " + name + " (md5 " + ramdisk.md5Hex() + ")"));
         }
     }
 
-    private static BootFiles choose(InstallContext context) {
-        List<BootFiles> layouts = context.profile().bootFiles(context.settings().isCdrom());
+    /** The vendor initrd a profile recognises by this MD5, if any. */
+    public static Optional<String> vendorInitrd(Profile profile, String md5) {
+        return profile.vendorInitrds().stream().filter(v -> v.md5().equalsIgnoreCase(md5))
+                .map(Profile.VendorInitrd::name).findFirst();
+    }
+
+    /** The layout this run uses: the first that suits the arch and is present in the tree. */
+    public static Chosen choose(InstallContext context) {
+        String arch = context.expand("${arch}");
+        List<BootFiles> layouts = context.profile().bootFiles(context.settings().isCdrom()).stream()
+                .filter(l -> l.suits(arch)).toList();
         if (layouts.isEmpty()) {
             throw BootloaderException.invalidSource("The profile " + context.profile().id()
-                    + " names no installer kernel for this kind of repository.");
-        }
-        if (layouts.size() == 1) {
-            return layouts.get(0);
+                    + " names no installer kernel for " + arch + (context.settings().isCdrom() ? " CD" : "")
+                    + " installs.");
         }
         List<String> tried = new ArrayList<>();
         for (BootFiles layout : layouts) {
+            if (layout.fromTreeinfo()) {
+                String section = context.expand(layout.treeinfoSection());
+                Optional<TreeMetadata.Ini> treeinfo = TreeMetadata.treeinfo(context.tree());
+                Map<String, String> keys = treeinfo.map(t -> t.section(section)).orElse(Map.of());
+                String kernel = keys.get("kernel");
+                if (kernel != null && !kernel.isBlank()) {
+                    String initrd = keys.get("initrd");
+                    return new Chosen(PublishedChecksums.normalize(kernel),
+                            initrd == null || initrd.isBlank() ? null : PublishedChecksums.normalize(initrd),
+                            "treeinfo [" + section + "]");
+                }
+                tried.add("treeinfo [" + section + "]");
+                continue;
+            }
             String kernel = context.expand(layout.kernel());
+            String ramdisk = layout.ramdisk() == null ? null : context.expand(layout.ramdisk());
+            if (ramdisk != null && ramdisk.isBlank()) {
+                ramdisk = null; // e.g. ${install-ramdisk} when the template names no initrd
+            }
+            if (kernel.isBlank()) {
+                throw BootloaderException.invalidSource("The profile " + context.profile().id()
+                        + " gives an empty kernel path (" + layout.kernel() + "); is other-config:install-kernel set?");
+            }
+            boolean last = layout == layouts.get(layouts.size() - 1);
+            if (last && tried.isEmpty()) {
+                return new Chosen(kernel, ramdisk, "the profile's only layout");
+            }
             try {
                 if (context.source().exists(kernel)) {
-                    return layout;
+                    return new Chosen(kernel, ramdisk, kernel);
                 }
             } catch (IOException e) {
                 throw BootloaderException.invalidSource("Cannot read " + context.source().describe(kernel)

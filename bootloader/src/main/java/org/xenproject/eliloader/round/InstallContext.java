@@ -1,15 +1,18 @@
 package org.xenproject.eliloader.round;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.xenproject.eliloader.config.Settings;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.profile.Profile;
+import org.xenproject.eliloader.profile.RunValues;
 import org.xenproject.eliloader.profile.Template;
 import org.xenproject.eliloader.source.InstallSource;
+import org.xenproject.eliloader.source.TreeFiles;
 import org.xenproject.eliloader.source.Repository;
 import org.xenproject.eliloader.toolstack.RecordEdit;
 import org.xenproject.eliloader.toolstack.VmRecord;
@@ -24,11 +27,11 @@ public final class InstallContext implements AutoCloseable {
     private final InstallSettings settings;
     private final Profile profile;
     private final Repository repository;
-    private final Supplier<InstallSource> sourceOpener;
+    private final TreeFiles tree;
     private final HandoverFiles handover;
     private final Limits limits;
     private final Map<String, String> variables;
-    private InstallSource source;
+    private Settings host = Settings.resolve(Map.of(), Map.of(), Path.of("/nonexistent/eliloader.conf"));
 
     private FetchedFile kernel;
     private FetchedFile ramdisk;
@@ -38,35 +41,34 @@ public final class InstallContext implements AutoCloseable {
 
     public InstallContext(VmRecord vm, InstallSettings settings, Profile profile, Repository repository,
             Supplier<InstallSource> sourceOpener, HandoverFiles handover) {
+        this(vm, settings, profile, repository, new TreeFiles(sourceOpener), handover);
+    }
+
+    /** With the run's tree cache, shared with profile detection so metadata is fetched once. */
+    public InstallContext(VmRecord vm, InstallSettings settings, Profile profile, Repository repository,
+            TreeFiles tree, HandoverFiles handover) {
         this.vm = vm;
         this.settings = settings;
-        this.profile = profile;
+        this.profile = profile.forInstall(settings.isCdrom());
         this.repository = repository;
-        this.sourceOpener = sourceOpener;
+        this.tree = tree;
         this.handover = handover;
         this.limits = Limits.of(vm);
-        this.variables = variables(settings, profile, repository);
+        this.variables = variables(settings, this.profile, repository);
+    }
+
+    /** The run's settings as profiles see them (built-in variables, required keys). */
+    public static RunValues runValues(InstallSettings settings) {
+        return new RunValues(settings.repository(), settings.arch(), settings::valueOf);
     }
 
     private static Map<String, String> variables(InstallSettings settings, Profile profile, Repository repository) {
-        for (String key : profile.requires()) {
-            if (settings.valueOf(key) == null) {
-                throw BootloaderException.unsupportedInstallMethod("other-config:" + key
-                        + " is not set, and the " + profile.id() + " installer requires it.");
-            }
+        RunValues run = runValues(settings);
+        for (String key : run.missing(profile)) {
+            throw BootloaderException.unsupportedInstallMethod("other-config:" + key
+                    + " is not set, and the " + profile.id() + " installer requires it.");
         }
-        Map<String, String> vars = new LinkedHashMap<>();
-        vars.put("repository", repository.withoutTrailingSlash());
-        vars.put("arch", profile.archName(settings.arch()));
-        vars.put("install-arch", settings.arch());
-        vars.put("release", settings.release() == null ? "" : settings.release());
-        vars.put("vnc-password", settings.vncPassword() == null ? "" : settings.vncPassword());
-        profile.variables().forEach((name, variable) -> {
-            boolean skip = variable.unlessRepositoryContains() != null
-                    && repository.location().contains(variable.unlessRepositoryContains());
-            vars.put(name, skip ? "" : Template.expand(variable.value(), vars, profile.origin() + " variables." + name));
-        });
-        return vars;
+        return run.variables(profile);
     }
 
     public VmRecord vm() {
@@ -87,10 +89,22 @@ public final class InstallContext implements AutoCloseable {
 
     /** The tree, opened the first time an action needs it. */
     public InstallSource source() {
-        if (source == null) {
-            source = sourceOpener.get();
-        }
-        return source;
+        return tree.source();
+    }
+
+    /** The tree with its per-run cache of metadata files ({@code .treeinfo}, checksum lists, …). */
+    public TreeFiles tree() {
+        return tree;
+    }
+
+    /** The host settings (guest-installer directory, pygrub, …); defaults until the command sets them. */
+    public Settings host() {
+        return host;
+    }
+
+    public InstallContext withHost(Settings host) {
+        this.host = host;
+        return this;
     }
 
     public HandoverFiles handover() {
@@ -169,12 +183,6 @@ public final class InstallContext implements AutoCloseable {
 
     @Override
     public void close() {
-        if (source != null) {
-            try {
-                source.close();
-            } catch (java.io.IOException ignored) {
-                // closing a read-only source loses nothing
-            }
-        }
+        tree.close();
     }
 }

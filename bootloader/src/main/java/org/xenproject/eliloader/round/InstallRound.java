@@ -44,6 +44,7 @@ public final class InstallRound {
             throw BootloaderException.invalidSource("other-config:install-round is " + round + " but the "
                     + context.profile().id() + " install has " + plan.size() + " round(s).");
         }
+        KernelArgs.checkVncPassword(context); // before any download
         for (String action : plan.get(round - 1)) {
             Actions.named(action).run(context);
         }

@@ -30,11 +30,22 @@ public final class KernelArgs {
             profile.arg("vnc").map(context::expand).ifPresent(a -> add(parts, a));
         }
         if (settings.vncPassword() != null && profile.arg("vnc-password").isPresent()) {
-            checkPassword(profile, settings.vncPassword());
+            checkVncPassword(context);
             add(parts, context.expand(profile.arg("vnc-password").get()));
         }
         add(parts, settings.installArgs());
         return String.join(" ", parts);
+    }
+
+    /**
+     * Refuses a VNC password the installer would not take (it would stop and ask on the console);
+     * called before anything is fetched, and again when the arguments are built.
+     */
+    static void checkVncPassword(InstallContext context) {
+        String password = context.settings().vncPassword();
+        if (password != null && context.profile().arg("vnc-password").isPresent()) {
+            checkPassword(context.profile(), password);
+        }
     }
 
     private static void checkPassword(Profile profile, String password) {

@@ -2,6 +2,7 @@ package org.xenproject.eliloader.round;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.log.Log;
@@ -12,7 +13,8 @@ import org.xenproject.eliloader.toolstack.Vbd;
  * RHEL 4.1 / 4.4 round 2: the template gave the installer an additional disk with updated
  * drivers; once installed, the VM must lose it. The disk is the VBD whose other-config has
  * {@value #MARKER} = {@code true}; it is unplugged if attached and destroyed (the VDI behind it
- * is kept). No other VBD is touched. Running again after it is gone does nothing, so a round
+ * is kept); a profile's {@code updates-disk} key may name other other-config pairs or a userdevice
+ * instead. No other VBD is touched. Running again after it is gone does nothing, so a round
  * interrupted half-way can be repeated. A marker on userdevice 0, the installed system's disk,
  * is refused.
  */
@@ -23,7 +25,10 @@ public final class RemoveUpdatesDisk implements RoundAction {
 
     @Override
     public void run(InstallContext context) {
-        List<Vbd> marked = context.vm().vbds().stream().filter(RemoveUpdatesDisk::isUpdatesDisk).toList();
+        // the profile may name its own marker (updates-disk:); else the conventional one
+        Predicate<Vbd> isUpdatesDisk = context.profile().updatesDisk()
+                .<Predicate<Vbd>>map(disk -> disk::matches).orElse(RemoveUpdatesDisk::isUpdatesDisk);
+        List<Vbd> marked = context.vm().vbds().stream().filter(isUpdatesDisk).toList();
         if (marked.isEmpty()) {
             Log.info("no VBD has other-config:" + MARKER + "=true; nothing to remove");
             return;

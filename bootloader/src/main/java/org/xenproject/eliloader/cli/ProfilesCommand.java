@@ -1,0 +1,118 @@
+package org.xenproject.eliloader.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.xenproject.eliloader.config.Setting;
+import org.xenproject.eliloader.config.Settings;
+import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.profile.Profile;
+import org.xenproject.eliloader.profile.ProfileDocument;
+import org.xenproject.eliloader.profile.ProfileException;
+import org.xenproject.eliloader.profile.ProfileLoader;
+import org.xenproject.eliloader.profile.ProfileRegistry;
+
+/**
+ * {@code eliloader profiles list} shows every profile this host knows (jar, shipped folder,
+ * profiles directory; later ones override earlier ones by id) and {@code eliloader profiles
+ * validate [FILE…]} checks profile files: unknown keys, bad values, {@code extends} that names no
+ * profile or forms a cycle, templates with unknown variables — each reported as {@code FILE:LINE: …}.
+ */
+final class ProfilesCommand {
+    static final String USAGE = "usage: eliloader profiles list [--profiles-dir=DIR]\n"
+            + "       eliloader profiles validate [--profiles-dir=DIR] [FILE...]\n";
+
+    private final PrintStream out;
+    private final SubcommandOptions options;
+    private final Settings settings;
+
+    ProfilesCommand(List<String> args, Map<String, String> environment, PrintStream out) {
+        this.out = out;
+        this.options = SubcommandOptions.parse("profiles", args, Set.of(), Set.of());
+        this.settings = Settings.resolve(options.settings, environment, Settings.configFile(environment));
+    }
+
+    int run() {
+        if (options.positional.isEmpty()) {
+            throw BootloaderException.usage("profiles needs a command: list or validate.");
+        }
+        String command = options.positional.get(0);
+        List<String> files = options.positional.subList(1, options.positional.size());
+        return switch (command) {
+            case "list" -> {
+                if (!files.isEmpty()) {
+                    throw BootloaderException.usage("profiles list takes no files.");
+                }
+                yield list();
+            }
+            case "validate" -> validate(files);
+            default -> throw BootloaderException.usage("Unknown profiles command \"" + command + "\" (list or validate).");
+        };
+    }
+
+    private ProfileRegistry registry() {
+        return ProfileRegistry.forHost(settings.path(Setting.PROFILES_DIR));
+    }
+
+    private int list() {
+        ProfileRegistry registry = registry();
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"ID", "ALIASES", "FROM", "DESCRIPTION"});
+        for (String id : registry.ids().stream().sorted().toList()) {
+            Profile p = registry.get(id);
+            List<String> aliases = new ArrayList<>();
+            for (String alias : p.aliases()) {
+                aliases.add(p.defaultFor().contains(alias) ? alias + "*" : alias);
+            }
+            String from = p.origin();
+            if (!registry.overriddenOrigins(id).isEmpty()) {
+                from += " (overrides " + String.join(", ", registry.overriddenOrigins(id)) + ")";
+            }
+            rows.add(new String[] {id, p.isAbstract() ? "(abstract)" : aliases.isEmpty() ? "-" : String.join(",", aliases),
+                    from, p.description()});
+        }
+        int[] width = new int[3];
+        for (String[] row : rows) {
+            for (int i = 0; i < 3; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            out.print(String.format("%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %s", (Object[]) row)
+                    .stripTrailing() + "\n");
+        }
+        out.print("* the profile an alias means when the tree does not tell the version\n");
+        out.flush();
+        return 0;
+    }
+
+    private int validate(List<String> files) {
+        ProfileRegistry registry = registry();
+        List<String> problems = new ArrayList<>();
+        List<ProfileDocument> documents = new ArrayList<>();
+        if (files.isEmpty()) {
+            registry.ids().forEach(id -> documents.add(registry.document(id).orElseThrow()));
+        } else {
+            for (String file : files) {
+                try {
+                    documents.add(ProfileLoader.fromFile(Path.of(file)));
+                } catch (ProfileException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+        }
+        problems.addAll(registry.with(files.isEmpty() ? List.of() : documents).validate(documents));
+        for (String problem : problems) {
+            out.print(problem + "\n");
+        }
+        int checked = files.isEmpty() ? documents.size() : files.size();
+        out.print(checked + (checked == 1 ? " profile" : " profiles") + " checked, " + problems.size()
+                + (problems.size() == 1 ? " problem" : " problems") + ".\n");
+        out.flush();
+        return problems.isEmpty() ? 0 : 1;
+    }
+}

@@ -1,0 +1,94 @@
+package org.xenproject.eliloader.profile;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import org.xenproject.eliloader.profile.Profile.DetectRule;
+import org.xenproject.eliloader.source.TreeFiles;
+
+/**
+ * Tells which of several profiles a tree holds, from its metadata files and the install
+ * settings, by the profiles' {@code detect} rules. A rule matches when every fact it names is
+ * present and its regular expression is found in the value; the matching rule that tests the
+ * most facts wins, ties going to the profile first by id. Metadata comes through the run's
+ * {@link TreeFiles}, so each file is fetched at most once however many rules read it.
+ */
+public final class Detector {
+    /** The winner and what showed it, e.g. {@code .treeinfo family="CentOS" version="5.11"}. */
+    public record Match(Profile profile, DetectRule rule, String evidence) { }
+
+    private final TreeFiles tree;
+    private final RunValues run;
+    private final Map<String, Optional<TreeMetadata.Found>> kinds = new HashMap<>();
+
+    public Detector(TreeFiles tree, RunValues run) {
+        this.tree = tree;
+        this.run = run;
+    }
+
+    public Optional<Match> detect(List<Profile> candidates) {
+        Match best = null;
+        boolean cdrom = "cdrom".equals(run.repository());
+        for (Profile candidate : candidates) {
+            Profile profile = candidate.forInstall(cdrom);
+            if (!run.missing(profile).isEmpty()) {
+                continue; // it could not boot anyway
+            }
+            for (DetectRule rule : profile.detect()) {
+                Optional<String> evidence = evaluate(profile, rule);
+                if (evidence.isPresent() && (best == null || rule.weight() > best.rule().weight())) {
+                    best = new Match(candidate, rule, evidence.get());
+                }
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private Optional<String> evaluate(Profile profile, DetectRule rule) {
+        List<String> evidence = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Pattern>> condition : rule.conditions().entrySet()) {
+            Optional<TreeMetadata.Found> found = facts(profile, rule, condition.getKey());
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            StringBuilder line = new StringBuilder(found.get().path());
+            for (Map.Entry<String, Pattern> fact : condition.getValue().entrySet()) {
+                String value = found.get().facts().get(fact.getKey());
+                if (value == null || !fact.getValue().matcher(value).find()) {
+                    return Optional.empty();
+                }
+                boolean shortValue = value.length() <= 120 && value.indexOf('\n') < 0;
+                line.append(' ').append(fact.getKey()).append(shortValue ? "=\"" + value + "\""
+                        : " matches /" + fact.getValue().pattern() + "/");
+            }
+            evidence.add(line.toString());
+        }
+        return Optional.of(String.join(", ", evidence));
+    }
+
+    private Optional<TreeMetadata.Found> facts(Profile profile, DetectRule rule, String kind) {
+        switch (kind) {
+            case "setting" -> {
+                Map<String, String> values = new HashMap<>();
+                for (String key : rule.conditions().get("setting").keySet()) {
+                    String v = run.setting(key);
+                    if (v != null) {
+                        values.put(key, v);
+                    }
+                }
+                return Optional.of(new TreeMetadata.Found("other-config", values));
+            }
+            case "file" -> {
+                String path = Template.expand(rule.filePath(), run.variables(profile), profile.origin() + " detect");
+                return tree.text(path).map(t -> new TreeMetadata.Found(path, Map.of("content", t)));
+            }
+            default -> {
+                return kinds.computeIfAbsent(kind, k -> TreeMetadata.read(k, tree));
+            }
+        }
+    }
+}
