@@ -46,9 +46,13 @@ public final class HttpSource implements InstallSource {
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)",
             Pattern.CASE_INSENSITIVE);
 
+    /** How OkHttp reports a CONNECT the proxy answered with anything but 200 or 407. */
+    private static final Pattern CONNECT_REFUSED = Pattern.compile("response code for CONNECT: (\\d{3})");
+
     private final HttpUrl base;
     private final OkHttpClient client;
     private final SourceOptions options;
+    private final ProxySetting proxy;
 
     public HttpSource(Repository repository, SourceOptions options) {
         String location = repository.location().endsWith("/") ? repository.location() : repository.location() + "/";
@@ -65,8 +69,8 @@ public final class HttpSource implements InstallSource {
                 .followRedirects(false)
                 .followSslRedirects(false)
                 .retryOnConnectionFailure(true);
-        if (options.proxy() != null) {
-            ProxySetting proxy = ProxySetting.parse(options.proxy());
+        this.proxy = options.proxy() == null ? null : ProxySetting.parse(options.proxy());
+        if (proxy != null) {
             builder.proxy(proxy.proxy());
             if (proxy.user() != null) {
                 String credential = Credentials.basic(proxy.user(), proxy.password());
@@ -179,7 +183,7 @@ public final class HttpSource implements InstallSource {
                 }
                 checkTransient(code, url);
                 throw BootloaderException.invalidSource("The server answered HTTP " + code + " " + response.message()
-                        + " for " + mask(url) + ".");
+                        + " for " + mask(url) + throughProxy() + ".");
             }
         }
         throw tooManyRedirects(requested);
@@ -221,7 +225,7 @@ public final class HttpSource implements InstallSource {
             }
             checkTransient(code, url);
             throw BootloaderException.invalidSource("The server answered HTTP " + code + " " + message + " for "
-                    + mask(url) + ".");
+                    + mask(url) + throughProxy() + ".");
         }
         throw tooManyRedirects(requested);
     }
@@ -269,7 +273,38 @@ public final class HttpSource implements InstallSource {
     private Response execute(Request request, Attempts attempts) throws IOException {
         Call call = client.newCall(request);
         call.timeout().timeout(attempts.remaining().toNanos(), TimeUnit.NANOSECONDS);
-        return call.execute();
+        Response response;
+        try {
+            response = call.execute();
+        } catch (IOException e) {
+            // OkHttp's way of saying the proxy refused the CONNECT credentials (407 twice)
+            String message = String.valueOf(e.getMessage());
+            if (proxy != null && message.contains("authenticate with proxy")) {
+                throw proxyRefused(request.url());
+            }
+            Matcher connect = CONNECT_REFUSED.matcher(message);
+            if (proxy != null && connect.find() && !connect.group(1).startsWith("5")) {
+                throw BootloaderException.invalidSource("The proxy " + proxy + " (other-config:install-proxy) refused"
+                        + " the tunnel to " + mask(request.url()) + ": it answered CONNECT with HTTP " + connect.group(1)
+                        + ".");
+            }
+            throw e;
+        }
+        if (response.code() == 407) {
+            response.close();
+            throw proxyRefused(request.url());
+        }
+        return response;
+    }
+
+    private String throughProxy() {
+        return proxy == null ? "" : " (through the proxy " + proxy + ", other-config:install-proxy)";
+    }
+
+    private BootloaderException proxyRefused(HttpUrl url) {
+        return BootloaderException.invalidSource("The proxy " + proxy + " (other-config:install-proxy) refused "
+                + (proxy.user() == null ? "to forward requests without credentials" : "the credentials of " + proxy.user())
+                + " (HTTP 407) for " + mask(url) + ".");
     }
 
     private Request.Builder request(HttpUrl url) {
