@@ -68,7 +68,8 @@ public final class Attempts {
             throw timedOut(e);
         }
         if (retries >= policy.retries()) {
-            throw new IOException(describe(e) + " (gave up after " + (retries + 1) + " attempts)", e);
+            int attempts = retries + 1;
+            throw new IOException(describe(e) + " (gave up after " + attempts + (attempts == 1 ? " attempt)" : " attempts)"), e);
         }
         retries++;
         Duration wait = policy.backoff(retries);
@@ -117,8 +118,23 @@ public final class Attempts {
                 || e instanceof UnknownHostException || e instanceof MalformedURLException;
     }
 
-    /** An exception as one line, without credentials. */
+    /** An exception as one line, with its root cause when that says more, without credentials. */
     public static String describe(Throwable e) {
+        String message = oneLine(e);
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != e) {
+            String cause = oneLine(root);
+            if (!message.contains(cause)) {
+                message += ": " + cause;
+            }
+        }
+        return message;
+    }
+
+    private static String oneLine(Throwable e) {
         String message = e.getMessage();
         if (message == null || message.isBlank()) {
             message = e.getClass().getSimpleName();

@@ -271,12 +271,7 @@ public final class SmbSource implements InstallSource {
     }
 
     private BootloaderException failure(String path, IOException e) {
-        Throwable root = e instanceof SmbException s && s.getRootCause() != null ? s.getRootCause() : e;
-        String detail = Attempts.describe(e);
-        if (root != e) {
-            detail += " (" + Attempts.describe(root) + ")";
-        }
-        return BootloaderException.invalidSource("Cannot fetch " + describe(path) + ": " + detail, e);
+        return BootloaderException.invalidSource("Cannot fetch " + describe(path) + ": " + Attempts.describe(e), e);
     }
 
     private BootloaderException changed(String path, String why) {
