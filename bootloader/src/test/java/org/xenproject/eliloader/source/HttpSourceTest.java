@@ -43,6 +43,9 @@ class HttpSourceTest {
             "location = /busy/vmlinuz { return 503; }",
             "location = /forbidden/vmlinuz { return 403; }",
             "location /nohead/ { if ($request_method = HEAD) { return 405; } alias @TREE@/images/xen/; }",
+            "location /private/ { auth_basic \"eliloader\"; auth_basic_user_file @TREE@/../htpasswd;"
+                    + " alias @TREE@/images/xen/; }",
+            "location = /private-elsewhere/vmlinuz { return 302 http://localhost:@HTTP_PORT@/private/vmlinuz; }",
             "");
 
     private static WorkDir work;
@@ -57,6 +60,7 @@ class HttpSourceTest {
                 work.mkdirs("tree/images/xen").resolve("vmlinuz"));
         SourceFixtures.randomFile(tree.resolve("slow/big.img"), BIG, 1);
         SourceFixtures.randomFile(tree.resolve("norange/big.img"), BIG, 2);
+        Files.writeString(work.resolve("htpasswd"), "webuser:" + apr1("Web-pass1") + "\n");
         nginx = NginxPeer.serve(tree, work.resolve("peer"), true, EXTRA.replace("@TREE@", tree.toString()));
     }
 
@@ -68,6 +72,20 @@ class HttpSourceTest {
         if (work != null) {
             work.close();
         }
+    }
+
+    private static String apr1(String password) throws IOException {
+        Process p = new ProcessBuilder("openssl", "passwd", "-apr1", password).redirectErrorStream(true).start();
+        String hash = new String(p.getInputStream().readAllBytes()).strip();
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException("openssl passwd failed: " + hash);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        return hash;
     }
 
     private static InstallSource source(String url) {
@@ -212,6 +230,34 @@ class HttpSourceTest {
             }
         });
         assertThat(forbidden.getMessage()).contains("HTTP 403").doesNotContain("attempts");
+    }
+
+    @Test
+    void basicAuthenticationUsesTheUrlOrTheSecretAndStaysOnItsOrigin() throws Exception {
+        String withUser = "http://webuser@127.0.0.1:" + nginx.port() + "/private/";
+        try (InstallSource source = source(withUser, SourceFixtures.quickOptions().withSecret(() -> "Web-pass1"))) {
+            assertThat(read(source, "vmlinuz")).isEqualTo(kernelMd5());
+            assertThat(source.exists("vmlinuz")).isTrue();
+            // a redirect to another origin (localhost is not 127.0.0.1) does not get the credentials
+            BootloaderException elsewhere = failure(() -> {
+                try (InstallSource root = source("http://webuser@127.0.0.1:" + nginx.port() + "/",
+                        SourceFixtures.quickOptions().withSecret(() -> "Web-pass1"))) {
+                    root.open("private-elsewhere/vmlinuz");
+                }
+            });
+            assertThat(elsewhere.getMessage()).contains("HTTP 401").contains("http://localhost:" + nginx.port());
+        }
+        try (InstallSource source = source("http://webuser:Web-pass1@127.0.0.1:" + nginx.port() + "/private/")) {
+            assertThat(read(source, "vmlinuz")).isEqualTo(kernelMd5());
+            assertThat(source.describe("vmlinuz")).isEqualTo("http://webuser:***@127.0.0.1:" + nginx.port() + "/private/vmlinuz");
+        }
+        BootloaderException wrong = failure(() -> {
+            try (InstallSource source = source(withUser, SourceFixtures.quickOptions().withSecret(() -> "Wrong-pw"))) {
+                source.open("vmlinuz");
+            }
+        });
+        assertThat(wrong.getMessage()).contains("refused the credentials of webuser").doesNotContain("Wrong-pw");
+        assertThatThrownBy(() -> source(withUser)).hasMessageContaining("install-repository-secret");
     }
 
     @Test

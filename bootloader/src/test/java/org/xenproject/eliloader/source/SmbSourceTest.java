@@ -83,6 +83,14 @@ class SmbSourceTest {
     }
 
     @Test
+    void theDomainMayAlsoBeWrittenWindowsStyle() throws Exception {
+        String url = "smb://WORKGROUP%5C" + SambaPeer.USER + "@127.0.0.1:" + smb.port() + "/private/images/xen";
+        try (InstallSource source = source(url, SambaPeer.PASSWORD); InstallSource.Resource kernel = source.open("vmlinuz")) {
+            assertThat(SourceFixtures.md5(kernel.stream())).isEqualTo(fixtureMd5());
+        }
+    }
+
+    @Test
     void aWrongPasswordIsRefusedWithoutFallingBackToGuest() {
         assertThatThrownBy(() -> {
             try (InstallSource source = source(smb.userUrl("images/xen"), "not-the-Password")) {

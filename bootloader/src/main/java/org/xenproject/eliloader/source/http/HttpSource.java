@@ -3,6 +3,7 @@ package org.xenproject.eliloader.source.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -30,6 +31,9 @@ import org.xenproject.eliloader.source.SourceOptions;
  *
  * <ul>
  * <li>https is verified: the JDK's system trust, or exactly the CA file when one is configured.</li>
+ * <li>{@code http[s]://USER[:PASSWORD]@HOST/...}: Basic authentication, answered to a 401 from the
+ * repository's own origin only (never to a host a redirect leads to); the password comes from the
+ * URL or the repository secret.</li>
  * <li>{@code install-proxy} is used for both schemes (https through CONNECT); without it the
  * connection is direct, whatever the JVM's proxy properties say.</li>
  * <li>Redirects are followed by this class, at most {@value #MAX_REDIRECTS} in a row, within the
@@ -53,6 +57,7 @@ public final class HttpSource implements InstallSource {
     private final OkHttpClient client;
     private final SourceOptions options;
     private final ProxySetting proxy;
+    private final String user;
 
     public HttpSource(Repository repository, SourceOptions options) {
         String location = repository.location().endsWith("/") ? repository.location() : repository.location() + "/";
@@ -62,6 +67,7 @@ public final class HttpSource implements InstallSource {
         }
         this.base = parsed;
         this.options = options;
+        this.user = parsed.username().isEmpty() ? null : parsed.username();
         OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectTimeout(options.connectTimeout())
                 .readTimeout(options.readTimeout())
@@ -84,6 +90,28 @@ public final class HttpSource implements InstallSource {
             Log.info("fetching " + Repository.mask(base.toString()) + " through the proxy " + proxy);
         } else {
             builder.proxy(Proxy.NO_PROXY);
+        }
+        if (user != null) {
+            String password = parsed.password().isEmpty() ? options.repositorySecret().get() : parsed.password();
+            if (password == null) {
+                throw BootloaderException.invalidSource("The repository " + repository.masked() + " names the user "
+                        + user + " but no password: store it in a secret and name the secret's uuid in other-config:"
+                        + SourceOptions.SECRET_KEY + ".");
+            }
+            String credential = Credentials.basic(user, password, StandardCharsets.UTF_8);
+            builder.authenticator((route, response) -> {
+                HttpUrl url = response.request().url();
+                boolean sameOrigin = url.scheme().equals(base.scheme()) && url.host().equals(base.host())
+                        && url.port() == base.port();
+                if (!sameOrigin || response.request().header("Authorization") != null) {
+                    return null; // never to another origin; refused once: do not loop
+                }
+                return response.request().newBuilder().header("Authorization", credential).build();
+            });
+        } else if (options.repositorySecret().get() != null) {
+            throw BootloaderException.invalidSource("other-config:" + SourceOptions.SECRET_KEY
+                    + " names a password, but the repository " + repository.masked() + " names no user; write it as "
+                    + base.scheme() + "://USER@" + base.host() + "/....");
         }
         if (options.caFile() != null) {
             TrustFile trust = TrustFile.load(options.caFile());
@@ -216,6 +244,10 @@ public final class HttpSource implements InstallSource {
             }
             String message = response.message();
             response.close();
+            if (code == 401 && user != null && url.host().equals(base.host()) && url.port() == base.port()) {
+                throw BootloaderException.invalidSource("The server refused the credentials of " + user + " for "
+                        + mask(url) + " (HTTP 401).");
+            }
             if (code == 404 || code == 410) {
                 throw BootloaderException.invalidSource("The repository has no file " + mask(requested) + " (HTTP "
                         + code + (url.equals(requested) ? "" : " from " + mask(url)) + ").");

@@ -82,11 +82,12 @@ public final class SmbSource implements InstallSource {
         if (uri.getRawUserInfo() != null) {
             String info = uri.getRawUserInfo();
             int colon = info.indexOf(':');
-            String account = colon < 0 ? info : info.substring(0, colon);
+            String account = decode(colon < 0 ? info : info.substring(0, colon));
             password = colon < 0 ? null : decode(info.substring(colon + 1));
-            int semicolon = account.indexOf(';');
-            domain = semicolon < 0 ? null : decode(account.substring(0, semicolon));
-            user = decode(semicolon < 0 ? account : account.substring(semicolon + 1));
+            // DOMAIN;USER as the smb URL draft has it, or DOMAIN\USER as Windows writes it
+            int separator = account.indexOf(';') >= 0 ? account.indexOf(';') : account.indexOf('\\');
+            domain = separator < 0 ? null : account.substring(0, separator);
+            user = separator < 0 ? account : account.substring(separator + 1);
             if (user.isEmpty()) {
                 throw BootloaderException.invalidSource("The repository " + masked + " names an empty user.");
             }
