@@ -172,6 +172,21 @@ class SmbSourceTest {
     }
 
     @Test
+    void anSmb1OnlyServerIsNotSpokenTo() throws Exception {
+        try (SambaPeer smb1 = SambaPeer.serve(work.resolve("tree"), work.resolve("smb1"), "NT1", "NT1")) {
+            assertThatThrownBy(() -> {
+                try (InstallSource source = source(smb1.guestUrl("images/xen"), null)) {
+                    source.open("vmlinuz");
+                }
+            }).isInstanceOfSatisfying(BootloaderException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SOURCE);
+                assertThat(e.getMessage()).contains(smb1.guestUrl("images/xen/vmlinuz")).contains("only SMB1")
+                        .doesNotContain("attempts");
+            });
+        }
+    }
+
+    @Test
     void anUnreachableServerIsInvalidSourceAfterRetries() {
         int closed = Ports.free();
         assertThatThrownBy(() -> {

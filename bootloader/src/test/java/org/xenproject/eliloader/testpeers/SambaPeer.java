@@ -32,6 +32,11 @@ public final class SambaPeer implements AutoCloseable {
     }
 
     public static SambaPeer serve(Path tree, Path workDir) {
+        return serve(tree, workDir, "SMB2_02", "SMB3");
+    }
+
+    /** With the server's protocol range, e.g. {@code NT1}..{@code NT1} for an SMB1-only server. */
+    public static SambaPeer serve(Path tree, Path workDir, String minProtocol, String maxProtocol) {
         String smbd = "/usr/sbin/smbd";
         if (!Files.isExecutable(Path.of(smbd)) || !Files.isExecutable(Path.of("/usr/bin/smbpasswd"))) {
             throw new IllegalStateException("samba (smbd, smbpasswd) is not installed; run scripts/setup");
@@ -54,7 +59,8 @@ public final class SambaPeer implements AutoCloseable {
                     "  bind interfaces only = yes",
                     "  smb ports = " + port,
                     "  disable netbios = yes",
-                    "  server min protocol = SMB2_02",
+                    "  server min protocol = " + minProtocol,
+                    "  server max protocol = " + maxProtocol,
                     "  map to guest = Bad User",
                     "  guest account = nobody",
                     "  passdb backend = tdbsam:" + dir.resolve("private/passdb.tdb"),

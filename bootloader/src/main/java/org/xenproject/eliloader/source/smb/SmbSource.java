@@ -253,6 +253,12 @@ public final class SmbSource implements InstallSource {
             throw BootloaderException.invalidSource("The SMB server refused the login of " + who + " for "
                     + describe(path) + " (" + Attempts.describe(e) + ").", e);
         }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("does not support SMB2")) {
+                throw BootloaderException.invalidSource("The SMB server for " + describe(path) + " speaks only SMB1,"
+                        + " which is not used: SMB 2.0.2 or later is required.", e);
+            }
+        }
         if (status == NtStatus.NT_STATUS_BAD_NETWORK_NAME) {
             throw BootloaderException.invalidSource("The SMB server has no such share for " + describe(path) + ".", e);
         }
