@@ -66,6 +66,14 @@ class HttpProxyTest {
     }
 
     @Test
+    void theRepositoryCredentialsNeverReachTheProxy() throws Exception {
+        String base = nginx.url("").replace("http://", "http://webuser:Repo-pw9@");
+        assertThat(fetch(base, proxy.url())).isEqualTo(kernelMd5());
+        assertThat(proxy.log()).contains("GET " + nginx.url("images/xen/vmlinuz")).doesNotContain("Repo-pw9")
+                .doesNotContain("webuser");
+    }
+
+    @Test
     void httpsGoesThroughAConnectTunnel() throws Exception {
         assertThat(fetch(nginx.httpsUrl(""), proxy.url() + "/")).isEqualTo(kernelMd5());
         assertThat(proxy.log()).contains("CONNECT 127.0.0.1:" + nginx.httpsUrl("").replaceAll(".*:(\\d+)/$", "$1"));

@@ -58,6 +58,7 @@ public final class HttpSource implements InstallSource {
     private final SourceOptions options;
     private final ProxySetting proxy;
     private final String user;
+    private final String userDisplay;
 
     public HttpSource(Repository repository, SourceOptions options) {
         String location = repository.location().endsWith("/") ? repository.location() : repository.location() + "/";
@@ -65,9 +66,11 @@ public final class HttpSource implements InstallSource {
         if (parsed == null) {
             throw BootloaderException.invalidSource("The repository " + repository.masked() + " is not a valid URL.");
         }
-        this.base = parsed;
+        // requests never carry the user info: OkHttp would put it in the request line sent to a proxy
+        this.base = parsed.newBuilder().username("").password("").build();
         this.options = options;
         this.user = parsed.username().isEmpty() ? null : parsed.username();
+        this.userDisplay = user == null ? null : user + (parsed.password().isEmpty() ? "" : ":***");
         OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectTimeout(options.connectTimeout())
                 .readTimeout(options.readTimeout())
@@ -100,10 +103,7 @@ public final class HttpSource implements InstallSource {
             }
             String credential = Credentials.basic(user, password, StandardCharsets.UTF_8);
             builder.authenticator((route, response) -> {
-                HttpUrl url = response.request().url();
-                boolean sameOrigin = url.scheme().equals(base.scheme()) && url.host().equals(base.host())
-                        && url.port() == base.port();
-                if (!sameOrigin || response.request().header("Authorization") != null) {
+                if (!sameOrigin(response.request().url()) || response.request().header("Authorization") != null) {
                     return null; // never to another origin; refused once: do not loop
                 }
                 return response.request().newBuilder().header("Authorization", credential).build();
@@ -244,7 +244,7 @@ public final class HttpSource implements InstallSource {
             }
             String message = response.message();
             response.close();
-            if (code == 401 && user != null && url.host().equals(base.host()) && url.port() == base.port()) {
+            if (code == 401 && user != null && sameOrigin(url)) {
                 throw BootloaderException.invalidSource("The server refused the credentials of " + user + " for "
                         + mask(url) + " (HTTP 401).");
             }
@@ -364,7 +364,7 @@ public final class HttpSource implements InstallSource {
     }
 
     /** 5xx, 408 and 429 are worth another try. */
-    private static void checkTransient(int code, HttpUrl url) throws IOException {
+    private void checkTransient(int code, HttpUrl url) throws IOException {
         if (code >= 500 || code == 408 || code == 429) {
             throw new IOException("HTTP " + code + " from " + mask(url));
         }
@@ -397,7 +397,7 @@ public final class HttpSource implements InstallSource {
                 + mask(url) + ".");
     }
 
-    private static BootloaderException changed(HttpUrl url, String why) {
+    private BootloaderException changed(HttpUrl url, String why) {
         return BootloaderException.invalidSource("The file " + mask(url) + " changed on the server while it was being"
                 + " fetched (" + why + "); start the VM again.");
     }
@@ -410,8 +410,18 @@ public final class HttpSource implements InstallSource {
         return resolved;
     }
 
-    private static String mask(HttpUrl url) {
-        return Repository.mask(url.toString());
+    /** A URL for messages: with the repository's user (password masked) when it is on the repository's origin. */
+    private String mask(HttpUrl url) {
+        String text = Repository.mask(url.toString());
+        if (userDisplay != null && sameOrigin(url) && url.username().isEmpty()) {
+            int authority = text.indexOf("://") + 3;
+            text = text.substring(0, authority) + userDisplay + "@" + text.substring(authority);
+        }
+        return text;
+    }
+
+    private boolean sameOrigin(HttpUrl url) {
+        return url.scheme().equals(base.scheme()) && url.host().equals(base.host()) && url.port() == base.port();
     }
 
     private record Exchange(HttpUrl url, Response response) {
