@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.xenproject.eliloader.config.Setting;
 import org.xenproject.eliloader.config.Settings;
@@ -21,7 +23,9 @@ import org.xenproject.eliloader.round.HandoverFiles;
 import org.xenproject.eliloader.round.InstallContext;
 import org.xenproject.eliloader.round.InstallRound;
 import org.xenproject.eliloader.round.InstallSettings;
+import org.xenproject.eliloader.source.InstallMethods;
 import org.xenproject.eliloader.source.Repository;
+import org.xenproject.eliloader.source.RetryPolicy;
 import org.xenproject.eliloader.source.SourceFactory;
 import org.xenproject.eliloader.source.SourceOptions;
 import org.xenproject.eliloader.source.TreeFiles;
@@ -64,7 +68,8 @@ final class BootCommand {
             VmRecord vm = toolstack.readVm(commandLine.vmUuid);
             InstallSettings install = InstallSettings.of(vm);
             Repository repository = Repository.parse(install.repository());
-            SourceOptions sourceOptions = sourceOptions(install);
+            InstallMethods.check(repository, install.methods());
+            SourceOptions sourceOptions = sourceOptions(install, vm, toolstack);
             // one tree per run: detection, layout choice and checksums share its metadata cache
             try (TreeFiles tree = new TreeFiles(() -> SourceFactory.open(repository, sourceOptions))) {
                 runRound(toolstack, vm, install, repository, tree, handover, keepInstalling);
@@ -139,11 +144,37 @@ final class BootCommand {
         }
     }
 
-    private SourceOptions sourceOptions(InstallSettings install) {
+    private SourceOptions sourceOptions(InstallSettings install, VmRecord vm, Toolstack toolstack) {
         SourceOptions defaults = SourceOptions.defaults();
-        long readSeconds = Long.parseLong(settings.require(Setting.HTTP_TIMEOUT_SECONDS));
-        return new SourceOptions(defaults.connectTimeout(), java.time.Duration.ofSeconds(readSeconds),
-                install.proxy(), settings.path(Setting.CA_FILE).orElse(null), Path.of(commandLine.disk));
+        Duration connect = Duration.ofSeconds(seconds(Setting.CONNECT_TIMEOUT_SECONDS, 1));
+        Duration read = Duration.ofSeconds(seconds(Setting.HTTP_TIMEOUT_SECONDS, 1));
+        Duration overall = Duration.ofSeconds(seconds(Setting.FETCH_TIMEOUT_SECONDS, 1));
+        RetryPolicy defaultRetry = defaults.retry();
+        RetryPolicy retry = new RetryPolicy((int) seconds(Setting.FETCH_RETRIES, 0), defaultRetry.firstBackoff(),
+                defaultRetry.maxBackoff());
+        // the repository password: a secret named by uuid, looked up only if a source needs it
+        String secretUuid = vm.otherConfig(SourceOptions.SECRET_KEY).map(String::strip).filter(s -> !s.isEmpty())
+                .orElse(null);
+        Supplier<String> secret = secretUuid == null ? () -> null : () -> toolstack.secretValue(secretUuid);
+        return defaults.withTimeouts(connect, read, overall).withRetry(retry).withProxy(install.proxy())
+                .withCaFile(settings.path(Setting.CA_FILE).orElse(null)).withBootDisk(Path.of(commandLine.disk))
+                .withSecret(secret);
+    }
+
+    /** A whole-number setting, at least {@code min}. */
+    private long seconds(Setting setting, long min) {
+        String text = settings.require(setting).strip();
+        try {
+            long value = Long.parseLong(text);
+            if (value >= min && value <= 86_400) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BootloaderException(ErrorCode.INTERNAL_ERROR, "The setting " + setting.key() + " (--"
+                + setting.key() + ", " + setting.environmentVariable() + ") is \"" + text + "\"; it must be a whole"
+                + " number from " + min + " to 86400.");
     }
 
     private void writeAnswer(byte[] answer) {

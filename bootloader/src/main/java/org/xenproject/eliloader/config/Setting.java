@@ -18,7 +18,14 @@ public enum Setting {
     CA_FILE("ca-file", "ELILOADER_CA_FILE", null),
     CACHE_DIR("cache-dir", "ELILOADER_CACHE_DIR", "/var/cache/eliloader"),
     OUTPUT_DIRECTORY("output-directory", "ELILOADER_OUTPUT_DIRECTORY", "/var/run/xend/boot"),
-    HTTP_TIMEOUT_SECONDS("http-timeout", "ELILOADER_HTTP_TIMEOUT", "30");
+    /** Read timeout of network sources (every scheme, despite the name), in seconds. */
+    HTTP_TIMEOUT_SECONDS("http-timeout", "ELILOADER_HTTP_TIMEOUT", "30"),
+    /** Connect timeout of network sources, in seconds. */
+    CONNECT_TIMEOUT_SECONDS("connect-timeout", "ELILOADER_CONNECT_TIMEOUT", "10"),
+    /** Overall time one file may take, retries and resumes included, in seconds. */
+    FETCH_TIMEOUT_SECONDS("fetch-timeout", "ELILOADER_FETCH_TIMEOUT", "600"),
+    /** How many times a failed connection or transfer of one file is retried (with backoff). */
+    FETCH_RETRIES("fetch-retries", "ELILOADER_FETCH_RETRIES", "4");
 
     private final String key;
     private final String environmentVariable;

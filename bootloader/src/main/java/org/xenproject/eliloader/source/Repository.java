@@ -77,6 +77,20 @@ public record Repository(Scheme scheme, String location) {
         return url.substring(0, authorityStart) + user + (colon < 0 ? "" : ":***") + url.substring(at);
     }
 
+    private static final java.util.regex.Pattern URL_PASSWORD = java.util.regex.Pattern.compile(
+            "([A-Za-z][A-Za-z0-9+.-]*://[^\\s/@:]*):[^\\s/]*@");
+
+    /**
+     * Masks the password of every {@code scheme://user:password@} in a text such as a library's
+     * exception message.
+     */
+    public static String maskAll(String text) {
+        if (text == null || !text.contains("://")) {
+            return text;
+        }
+        return URL_PASSWORD.matcher(text).replaceAll("$1:***@");
+    }
+
     /** The location as a URI, for schemes that are URLs. */
     public URI uri() {
         try {

@@ -2,15 +2,73 @@ package org.xenproject.eliloader.source;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
- * How sources connect: timeouts, the proxy from {@code install-proxy}, the CA file for https,
- * and the VM's boot disk (the CD for {@code cdrom} installs).
+ * How sources connect: connect and read timeouts, the overall time one file may take (every
+ * retry and resume included), how often a failed transfer is retried, the proxy from
+ * {@code install-proxy} (http and https only), the CA file for https, the VM's boot disk (the CD
+ * for {@code cdrom} installs), and the repository's secret.
+ *
+ * <p>The secret is the value of the XenAPI secret (or local store {@code secrets} entry) whose
+ * uuid the VM names in {@code other-config:install-repository-secret}; it is the password of the
+ * user named in an ftp or smb URL. It is looked up only when a source needs it, and never logged.
  */
-public record SourceOptions(Duration connectTimeout, Duration readTimeout, String proxy, Path caFile,
-        Path bootDisk) {
+public record SourceOptions(Duration connectTimeout, Duration readTimeout, Duration overallTimeout,
+        RetryPolicy retry, String proxy, Path caFile, Path bootDisk, Supplier<String> repositorySecret) {
+
+    /** The other-config key naming the secret that holds the repository password. */
+    public static final String SECRET_KEY = "install-repository-secret";
+
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_OVERALL_TIMEOUT = Duration.ofMinutes(10);
+
+    public SourceOptions {
+        if (retry == null) {
+            retry = RetryPolicy.defaults();
+        }
+        if (repositorySecret == null) {
+            repositorySecret = () -> null;
+        }
+    }
+
+    /** The round-1 skeleton's form: default overall timeout, retries and no secret. */
+    public SourceOptions(Duration connectTimeout, Duration readTimeout, String proxy, Path caFile, Path bootDisk) {
+        this(connectTimeout, readTimeout, DEFAULT_OVERALL_TIMEOUT, RetryPolicy.defaults(), proxy, caFile, bootDisk,
+                null);
+    }
 
     public static SourceOptions defaults() {
-        return new SourceOptions(Duration.ofSeconds(10), Duration.ofSeconds(30), null, null, null);
+        return new SourceOptions(DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_OVERALL_TIMEOUT,
+                RetryPolicy.defaults(), null, null, null, null);
+    }
+
+    public SourceOptions withTimeouts(Duration connect, Duration read, Duration overall) {
+        return new SourceOptions(connect, read, overall, retry, proxy, caFile, bootDisk, repositorySecret);
+    }
+
+    public SourceOptions withRetry(RetryPolicy policy) {
+        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, policy, proxy, caFile, bootDisk,
+                repositorySecret);
+    }
+
+    public SourceOptions withProxy(String proxyUrl) {
+        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxyUrl, caFile, bootDisk,
+                repositorySecret);
+    }
+
+    public SourceOptions withCaFile(Path file) {
+        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, file, bootDisk,
+                repositorySecret);
+    }
+
+    public SourceOptions withBootDisk(Path disk) {
+        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, caFile, disk,
+                repositorySecret);
+    }
+
+    public SourceOptions withSecret(Supplier<String> secret) {
+        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, caFile, bootDisk, secret);
     }
 }

@@ -19,8 +19,10 @@ public final class NginxPeer implements AutoCloseable {
     private final int port;
     private final int httpsPort;
     private final Path caCert;
+    private final Path workDir;
 
-    private NginxPeer(Process process, int port, int httpsPort, Path caCert) {
+    private NginxPeer(Process process, int port, int httpsPort, Path caCert, Path workDir) {
+        this.workDir = workDir;
         this.process = process;
         this.port = port;
         this.httpsPort = httpsPort;
@@ -28,14 +30,23 @@ public final class NginxPeer implements AutoCloseable {
     }
 
     public static NginxPeer serve(Path root, Path workDir) {
-        return start(root, workDir, false);
+        return start(root, workDir, false, null);
     }
 
     public static NginxPeer serveWithTls(Path root, Path workDir) {
-        return start(root, workDir, true);
+        return start(root, workDir, true, null);
     }
 
-    private static NginxPeer start(Path root, Path workDir, boolean tls) {
+    /**
+     * With extra nginx directives in the server block ({@code location}s, {@code limit_rate},
+     * {@code return 302 ...}); {@code @HTTP_PORT@} and {@code @HTTPS_PORT@} in them are replaced by
+     * the ports chosen.
+     */
+    public static NginxPeer serve(Path root, Path workDir, boolean tls, String extraServerConfig) {
+        return start(root, workDir, tls, extraServerConfig);
+    }
+
+    private static NginxPeer start(Path root, Path workDir, boolean tls, String extraServerConfig) {
         int port = Ports.free();
         int httpsPort = tls ? Ports.free() : -1;
         List<String> command = new ArrayList<>(List.of(ProjectPaths.scripts().resolve("serve-http").toString(),
@@ -43,6 +54,13 @@ public final class NginxPeer implements AutoCloseable {
                 "--workdir", workDir.resolve("nginx").toString()));
         Path ca = null;
         try {
+            if (extraServerConfig != null) {
+                Files.createDirectories(workDir);
+                Path extra = workDir.resolve("nginx-extra.conf").toAbsolutePath();
+                Files.writeString(extra, extraServerConfig.replace("@HTTP_PORT@", Integer.toString(port))
+                        .replace("@HTTPS_PORT@", Integer.toString(httpsPort)));
+                command.addAll(List.of("--extra-conf", extra.toString()));
+            }
             if (tls) {
                 Tls.Certificates certs = Tls.generate(workDir.resolve("tls"));
                 ca = certs.caCert();
@@ -56,7 +74,7 @@ public final class NginxPeer implements AutoCloseable {
             if (tls) {
                 Ports.awaitListening(httpsPort, Duration.ofSeconds(10), process);
             }
-            return new NginxPeer(process, port, httpsPort, ca);
+            return new NginxPeer(process, port, httpsPort, ca, workDir);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start nginx (run scripts/setup first)", e);
         }
@@ -72,6 +90,21 @@ public final class NginxPeer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** nginx's worker processes (the master's children), to cut a transfer short by killing them. */
+    public List<ProcessHandle> workers() {
+        return process.children().toList();
+    }
+
+    /** The master's PID. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** nginx's access log (combined format: request line and status). */
+    public Path accessLog() {
+        return workDir.resolve("nginx").resolve("access.log");
     }
 
     /** The CA that signed the https certificate (null without tls). */

@@ -3,6 +3,7 @@ package org.xenproject.eliloader.source.file;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -12,18 +13,28 @@ import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.source.InstallSource;
 import org.xenproject.eliloader.source.Repository;
 
-/** A tree in the local file system, named by a {@code file://} URL. */
+/**
+ * A tree in the local file system, named by {@code file:///ABSOLUTE/PATH} (or
+ * {@code file://localhost/ABSOLUTE/PATH}); percent-escapes in the path are decoded. Paths that
+ * climb out of the tree with {@code ..} are refused.
+ */
 public final class FileSource implements InstallSource {
     private final Path root;
 
     public FileSource(Path root) {
-        this.root = root;
+        this.root = root.toAbsolutePath().normalize();
     }
 
     public static FileSource of(Repository repository) {
         URI uri = repository.uri();
-        if (uri.getPath() == null || uri.getPath().isEmpty()) {
-            throw BootloaderException.invalidSource("The repository " + repository.masked() + " names no directory.");
+        String host = uri.getHost() == null ? uri.getRawAuthority() : uri.getHost();
+        if (host != null && !host.isEmpty() && !host.equalsIgnoreCase("localhost")) {
+            throw BootloaderException.invalidSource("The repository " + repository.masked() + " names the host " + host
+                    + "; file:// repositories are local: file:///PATH.");
+        }
+        if (uri.getPath() == null || !uri.getPath().startsWith("/")) {
+            throw BootloaderException.invalidSource("The repository " + repository.masked()
+                    + " names no absolute directory; write it as file:///PATH.");
         }
         Path root = Path.of(uri.getPath());
         if (!Files.isDirectory(root)) {
@@ -48,12 +59,15 @@ public final class FileSource implements InstallSource {
         if (!Files.isRegularFile(file)) {
             throw BootloaderException.invalidSource("The repository has no file " + describe(path) + ".");
         }
-        long size = Files.size(file);
         InputStream in;
+        long size;
         try {
             in = Files.newInputStream(file);
+            size = Files.size(file);
         } catch (NoSuchFileException e) {
             throw BootloaderException.invalidSource("The repository has no file " + describe(path) + ".");
+        } catch (AccessDeniedException e) {
+            throw BootloaderException.invalidSource("Permission denied reading " + describe(path) + ".");
         }
         return new Resource() {
             @Override
@@ -78,9 +92,9 @@ public final class FileSource implements InstallSource {
     }
 
     private Path resolve(String path) {
-        Path resolved = root.resolve(path).normalize();
-        if (!resolved.startsWith(root.normalize())) {
-            throw BootloaderException.invalidSource("The path " + path + " leaves the repository " + root + ".");
+        Path resolved = root.resolve(path.startsWith("/") ? path.substring(1) : path).normalize();
+        if (!resolved.startsWith(root)) {
+            throw BootloaderException.invalidSource("The path " + path + " leaves the repository file://" + root + ".");
         }
         return resolved;
     }

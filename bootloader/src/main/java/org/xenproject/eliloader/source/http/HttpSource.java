@@ -2,29 +2,63 @@ package org.xenproject.eliloader.source.http;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Proxy;
-import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import javax.net.ssl.SSLException;
+
+import okhttp3.Call;
+import okhttp3.Credentials;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.log.Log;
+import org.xenproject.eliloader.source.Attempts;
 import org.xenproject.eliloader.source.InstallSource;
 import org.xenproject.eliloader.source.Repository;
+import org.xenproject.eliloader.source.ResumableStream;
 import org.xenproject.eliloader.source.SourceOptions;
 
 /**
- * An install tree served over http or https, read with OkHttp. Asks for the identity encoding so
- * that Content-Length is the length of the file itself, which the copy then checks.
+ * An install tree served over http or https, read with OkHttp.
+ *
+ * <ul>
+ * <li>https is verified: the JDK's system trust, or exactly the CA file when one is configured.</li>
+ * <li>{@code http[s]://USER[:PASSWORD]@HOST/...}: Basic authentication, answered to a 401 from the
+ * repository's own origin only (never to a host a redirect leads to); the password comes from the
+ * URL or the repository secret.</li>
+ * <li>{@code install-proxy} is used for both schemes (https through CONNECT); without it the
+ * connection is direct, whatever the JVM's proxy properties say.</li>
+ * <li>Redirects are followed by this class, at most {@value #MAX_REDIRECTS} in a row, within the
+ * http family: http to http or https, https only to https (never a downgrade).</li>
+ * <li>Asks for the identity encoding so that Content-Length is the length of the file, which the
+ * copy checks; a connection that breaks is resumed with {@code Range} and {@code If-Range} (the
+ * strong ETag, else Last-Modified), so that a file changed on the server is never spliced.</li>
+ * <li>Connect and read timeouts per connection; the overall timeout bounds each file, retries
+ * (with backoff, {@link org.xenproject.eliloader.source.RetryPolicy}) included.</li>
+ * </ul>
  */
 public final class HttpSource implements InstallSource {
+    static final int MAX_REDIRECTS = 5;
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)",
+            Pattern.CASE_INSENSITIVE);
+
+    /** How OkHttp reports a CONNECT the proxy answered with anything but 200 or 407. */
+    private static final Pattern CONNECT_REFUSED = Pattern.compile("response code for CONNECT: (\\d{3})");
+
     private final HttpUrl base;
     private final OkHttpClient client;
+    private final SourceOptions options;
+    private final ProxySetting proxy;
+    private final String user;
+    private final String userDisplay;
 
     public HttpSource(Repository repository, SourceOptions options) {
         String location = repository.location().endsWith("/") ? repository.location() : repository.location() + "/";
@@ -32,70 +66,111 @@ public final class HttpSource implements InstallSource {
         if (parsed == null) {
             throw BootloaderException.invalidSource("The repository " + repository.masked() + " is not a valid URL.");
         }
-        this.base = parsed;
+        // requests never carry the user info: OkHttp would put it in the request line sent to a proxy
+        this.base = parsed.newBuilder().username("").password("").build();
+        this.options = options;
+        this.user = parsed.username().isEmpty() ? null : parsed.username();
+        this.userDisplay = user == null ? null : user + (parsed.password().isEmpty() ? "" : ":***");
         OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectTimeout(options.connectTimeout())
                 .readTimeout(options.readTimeout())
+                .writeTimeout(options.readTimeout())
+                .followRedirects(false)
                 .followSslRedirects(false)
                 .retryOnConnectionFailure(true);
-        if (options.proxy() != null) {
-            builder.proxy(proxy(options.proxy()));
+        this.proxy = options.proxy() == null ? null : ProxySetting.parse(options.proxy());
+        if (proxy != null) {
+            builder.proxy(proxy.proxy());
+            if (proxy.user() != null) {
+                String credential = Credentials.basic(proxy.user(), proxy.password());
+                builder.proxyAuthenticator((route, response) -> {
+                    if (response.request().header("Proxy-Authorization") != null) {
+                        return null; // refused once: do not loop
+                    }
+                    return response.request().newBuilder().header("Proxy-Authorization", credential).build();
+                });
+            }
+            Log.info("fetching " + Repository.mask(base.toString()) + " through the proxy " + proxy);
+        } else {
+            builder.proxy(Proxy.NO_PROXY);
+        }
+        if (user != null) {
+            String password = parsed.password().isEmpty() ? options.repositorySecret().get() : parsed.password();
+            if (password == null) {
+                throw BootloaderException.invalidSource("The repository " + repository.masked() + " names the user "
+                        + user + " but no password: store it in a secret and name the secret's uuid in other-config:"
+                        + SourceOptions.SECRET_KEY + ".");
+            }
+            String credential = Credentials.basic(user, password, StandardCharsets.UTF_8);
+            builder.authenticator((route, response) -> {
+                if (!sameOrigin(response.request().url()) || response.request().header("Authorization") != null) {
+                    return null; // never to another origin; refused once: do not loop
+                }
+                return response.request().newBuilder().header("Authorization", credential).build();
+            });
+        } else if (options.repositorySecret().get() != null) {
+            throw BootloaderException.invalidSource("other-config:" + SourceOptions.SECRET_KEY
+                    + " names a password, but the repository " + repository.masked() + " names no user; write it as "
+                    + base.scheme() + "://USER@" + base.host() + "/....");
+        }
+        if (options.caFile() != null) {
+            TrustFile trust = TrustFile.load(options.caFile());
+            builder.sslSocketFactory(trust.context().getSocketFactory(), trust.trustManager());
         }
         this.client = builder.build();
     }
 
     @Override
     public String describe(String path) {
-        return Repository.mask(url(path).toString());
+        return mask(url(path));
     }
 
     @Override
     public boolean exists(String path) throws IOException {
-        Request request = request(path).head().build();
-        try (Response response = client.newCall(request).execute()) {
-            if (response.isSuccessful()) {
-                return true;
-            }
-            if (response.code() == 404 || response.code() == 410) {
-                return false;
-            }
-            throw BootloaderException.invalidSource("The server answered HTTP " + response.code() + " for "
-                    + describe(path) + ".");
+        HttpUrl url = url(path);
+        Attempts attempts = attempts(url);
+        try {
+            return attempts.run(() -> probe(url, attempts));
         } catch (IOException e) {
-            throw unreachable(path, e);
+            throw failure(url, e);
         }
     }
 
     @Override
     public Resource open(String path) throws IOException {
-        Response response;
+        HttpUrl url = url(path);
+        Attempts attempts = attempts(url);
+        Exchange first;
         try {
-            response = client.newCall(request(path).get().build()).execute();
+            first = attempts.run(() -> get(url, url, attempts, 0, null));
         } catch (IOException e) {
-            throw unreachable(path, e);
+            throw failure(url, e);
         }
-        if (!response.isSuccessful()) {
-            int code = response.code();
-            response.close();
-            throw BootloaderException.invalidSource("The repository has no file " + describe(path) + " (HTTP "
-                    + code + ").");
+        if (first.response.code() != 200) {
+            first.response.close();
+            throw BootloaderException.invalidSource("The server answered HTTP " + first.response.code() + " to a plain GET of "
+                    + mask(url) + ".");
         }
-        ResponseBody body = response.body();
-        long length = body.contentLength();
+        long length = first.response.body().contentLength();
+        OptionalLong announced = length >= 0 ? OptionalLong.of(length) : OptionalLong.empty();
+        String validator = validator(first.response);
+        HttpUrl target = first.url;
+        ResumableStream stream = new ResumableStream(first.response.body().byteStream(),
+                offset -> resume(url, target, offset, validator, length, attempts), attempts, announced);
         return new Resource() {
             @Override
             public OptionalLong length() {
-                return length >= 0 ? OptionalLong.of(length) : OptionalLong.empty();
+                return announced;
             }
 
             @Override
             public InputStream stream() {
-                return body.byteStream();
+                return stream;
             }
 
             @Override
-            public void close() {
-                response.close();
+            public void close() throws IOException {
+                stream.close();
             }
         };
     }
@@ -106,36 +181,249 @@ public final class HttpSource implements InstallSource {
         client.connectionPool().evictAll();
     }
 
+    /** HEAD (GET of one byte when HEAD is not allowed), following redirects. */
+    private boolean probe(HttpUrl requested, Attempts attempts) throws IOException {
+        HttpUrl url = requested;
+        boolean useGet = false;
+        for (int hop = 0; hop <= MAX_REDIRECTS; ) {
+            Request.Builder request = request(url);
+            if (useGet) {
+                request.get().header("Range", "bytes=0-0");
+            } else {
+                request.head();
+            }
+            try (Response response = execute(request.build(), attempts)) {
+                int code = response.code();
+                if (isRedirect(code)) {
+                    url = redirect(requested, url, response);
+                    hop++;
+                    continue;
+                }
+                if (code >= 200 && code < 300) {
+                    return true;
+                }
+                if (code == 404 || code == 410) {
+                    return false;
+                }
+                if ((code == 405 || code == 501) && !useGet) {
+                    useGet = true;
+                    continue;
+                }
+                checkTransient(code, url);
+                throw BootloaderException.invalidSource("The server answered HTTP " + code + " " + response.message()
+                        + " for " + mask(url) + throughProxy() + ".");
+            }
+        }
+        throw tooManyRedirects(requested);
+    }
+
+    /** A GET following redirects; a range request when {@code offset > 0}. */
+    private Exchange get(HttpUrl requested, HttpUrl start, Attempts attempts, long offset, String validator)
+            throws IOException {
+        HttpUrl url = start;
+        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            Request.Builder request = request(url).get();
+            if (offset > 0) {
+                request.header("Range", "bytes=" + offset + "-");
+                request.header("If-Range", validator);
+            }
+            Response response = execute(request.build(), attempts);
+            int code = response.code();
+            if (isRedirect(code)) {
+                HttpUrl next;
+                try {
+                    next = redirect(requested, url, response);
+                } finally {
+                    response.close();
+                }
+                url = next;
+                continue;
+            }
+            if (code == 200 || (code == 206 && offset > 0)) {
+                return new Exchange(url, response);
+            }
+            String message = response.message();
+            response.close();
+            if (code == 401 && user != null && sameOrigin(url)) {
+                throw BootloaderException.invalidSource("The server refused the credentials of " + user + " for "
+                        + mask(url) + " (HTTP 401).");
+            }
+            if (code == 404 || code == 410) {
+                throw BootloaderException.invalidSource("The repository has no file " + mask(requested) + " (HTTP "
+                        + code + (url.equals(requested) ? "" : " from " + mask(url)) + ").");
+            }
+            if (code == 416 && offset > 0) {
+                throw changed(requested, "the server no longer has byte " + offset);
+            }
+            checkTransient(code, url);
+            throw BootloaderException.invalidSource("The server answered HTTP " + code + " " + message + " for "
+                    + mask(url) + throughProxy() + ".");
+        }
+        throw tooManyRedirects(requested);
+    }
+
+    /** The rest of the file from {@code offset}, after a broken connection. */
+    private InputStream resume(HttpUrl requested, HttpUrl url, long offset, String validator, long length,
+            Attempts attempts) throws IOException {
+        if (validator == null) {
+            throw BootloaderException.invalidSource("The transfer of " + mask(requested) + " broke at byte " + offset
+                    + " and cannot be resumed safely: the server sends neither a strong ETag nor Last-Modified.");
+        }
+        Exchange exchange = get(requested, url, attempts, offset, validator);
+        Response response = exchange.response;
+        try {
+            if (response.code() == 206) {
+                Matcher m = CONTENT_RANGE.matcher(String.valueOf(response.header("Content-Range")));
+                if (!m.matches() || Long.parseLong(m.group(1)) != offset
+                        || (length >= 0 && !m.group(3).equals("*") && Long.parseLong(m.group(3)) != length)) {
+                    throw changed(requested, "the server answered the resume at byte " + offset + " with Content-Range "
+                            + response.header("Content-Range"));
+                }
+                String now = validator(response);
+                if (now != null && validator.startsWith("\"") && now.startsWith("\"") && !now.equals(validator)) {
+                    throw changed(requested, "its ETag changed");
+                }
+                Log.info("resumed " + mask(requested) + " at byte " + offset);
+                return response.body().byteStream();
+            }
+            // 200: the server ignored the range, or the file changed (If-Range did not match)
+            if (!validator.equals(validator(response))
+                    || (length >= 0 && response.body().contentLength() >= 0 && response.body().contentLength() != length)) {
+                throw changed(requested, "it is no longer the version whose first " + offset + " bytes arrived");
+            }
+            InputStream in = response.body().byteStream();
+            in.skipNBytes(offset);
+            Log.info("resumed " + mask(requested) + " at byte " + offset + " by reading past the first " + offset
+                    + " bytes again (the server ignores ranges)");
+            return in;
+        } catch (IOException | RuntimeException e) {
+            response.close();
+            throw e;
+        }
+    }
+
+    private Response execute(Request request, Attempts attempts) throws IOException {
+        Call call = client.newCall(request);
+        call.timeout().timeout(attempts.remaining().toNanos(), TimeUnit.NANOSECONDS);
+        Response response;
+        try {
+            response = call.execute();
+        } catch (IOException e) {
+            // OkHttp's way of saying the proxy refused the CONNECT credentials (407 twice)
+            String message = String.valueOf(e.getMessage());
+            if (proxy != null && message.contains("authenticate with proxy")) {
+                throw proxyRefused(request.url());
+            }
+            Matcher connect = CONNECT_REFUSED.matcher(message);
+            if (proxy != null && connect.find() && !connect.group(1).startsWith("5")) {
+                throw BootloaderException.invalidSource("The proxy " + proxy + " (other-config:install-proxy) refused"
+                        + " the tunnel to " + mask(request.url()) + ": it answered CONNECT with HTTP " + connect.group(1)
+                        + ".");
+            }
+            throw e;
+        }
+        if (response.code() == 407) {
+            response.close();
+            throw proxyRefused(request.url());
+        }
+        return response;
+    }
+
+    private String throughProxy() {
+        return proxy == null ? "" : " (through the proxy " + proxy + ", other-config:install-proxy)";
+    }
+
+    private BootloaderException proxyRefused(HttpUrl url) {
+        return BootloaderException.invalidSource("The proxy " + proxy + " (other-config:install-proxy) refused "
+                + (proxy.user() == null ? "to forward requests without credentials" : "the credentials of " + proxy.user())
+                + " (HTTP 407) for " + mask(url) + ".");
+    }
+
+    private Request.Builder request(HttpUrl url) {
+        return new Request.Builder().url(url).header("Accept-Encoding", "identity").header("User-Agent", "eliloader");
+    }
+
+    private HttpUrl redirect(HttpUrl requested, HttpUrl from, Response response) {
+        String location = response.header("Location");
+        HttpUrl to = location == null ? null : from.resolve(location);
+        if (to == null) {
+            throw BootloaderException.invalidSource("The server redirected " + mask(from) + " (HTTP " + response.code()
+                    + ") to " + (location == null ? "nowhere" : "an unusable location") + ".");
+        }
+        if (from.isHttps() && !to.isHttps()) {
+            throw BootloaderException.invalidSource("The server redirected " + mask(from) + " to " + mask(to)
+                    + "; redirects from https to http are refused.");
+        }
+        Log.info("redirect " + response.code() + " from " + mask(from) + " to " + mask(to)
+                + (from.equals(requested) ? "" : " (for " + mask(requested) + ")"));
+        return to;
+    }
+
+    private static boolean isRedirect(int code) {
+        return code == 301 || code == 302 || code == 303 || code == 307 || code == 308;
+    }
+
+    /** 5xx, 408 and 429 are worth another try. */
+    private void checkTransient(int code, HttpUrl url) throws IOException {
+        if (code >= 500 || code == 408 || code == 429) {
+            throw new IOException("HTTP " + code + " from " + mask(url));
+        }
+    }
+
+    /** The validator for If-Range: a strong ETag, else Last-Modified, else none. */
+    private static String validator(Response response) {
+        String etag = response.header("ETag");
+        if (etag != null && etag.startsWith("\"")) {
+            return etag;
+        }
+        return response.header("Last-Modified");
+    }
+
+    private Attempts attempts(HttpUrl url) {
+        return new Attempts(options.retry(), options.overallTimeout(), mask(url));
+    }
+
+    private BootloaderException failure(HttpUrl url, IOException e) {
+        if (e instanceof SSLException) {
+            return BootloaderException.invalidSource("Cannot fetch " + mask(url) + ": the TLS connection failed ("
+                    + Attempts.describe(e) + "); if the server's certificate is issued by a private CA, name that CA"
+                    + " with --ca-file or ELILOADER_CA_FILE.", e);
+        }
+        return BootloaderException.invalidSource("Cannot fetch " + mask(url) + ": " + Attempts.describe(e), e);
+    }
+
+    private BootloaderException tooManyRedirects(HttpUrl url) {
+        return BootloaderException.invalidSource("Too many redirects (more than " + MAX_REDIRECTS + ") fetching "
+                + mask(url) + ".");
+    }
+
+    private BootloaderException changed(HttpUrl url, String why) {
+        return BootloaderException.invalidSource("The file " + mask(url) + " changed on the server while it was being"
+                + " fetched (" + why + "); start the VM again.");
+    }
+
     private HttpUrl url(String path) {
         HttpUrl resolved = base.resolve(path);
         if (resolved == null) {
-            throw BootloaderException.invalidSource("Cannot form a URL for " + path + " under " + Repository.mask(base.toString()) + ".");
+            throw BootloaderException.invalidSource("Cannot form a URL for " + path + " under " + mask(base) + ".");
         }
         return resolved;
     }
 
-    private Request.Builder request(String path) {
-        return new Request.Builder().url(url(path)).header("Accept-Encoding", "identity")
-                .header("User-Agent", "eliloader");
+    /** A URL for messages: with the repository's user (password masked) when it is on the repository's origin. */
+    private String mask(HttpUrl url) {
+        String text = Repository.mask(url.toString());
+        if (userDisplay != null && sameOrigin(url) && url.username().isEmpty()) {
+            int authority = text.indexOf("://") + 3;
+            text = text.substring(0, authority) + userDisplay + "@" + text.substring(authority);
+        }
+        return text;
     }
 
-    private BootloaderException unreachable(String path, IOException e) {
-        return BootloaderException.invalidSource("Cannot fetch " + describe(path) + ": " + e.getMessage(), e);
+    private boolean sameOrigin(HttpUrl url) {
+        return url.scheme().equals(base.scheme()) && url.host().equals(base.host()) && url.port() == base.port();
     }
 
-    private static Proxy proxy(String proxyUrl) {
-        URI uri;
-        try {
-            uri = new URI(proxyUrl.strip());
-        } catch (Exception e) {
-            throw BootloaderException.invalidSource("other-config:install-proxy \"" + Repository.mask(proxyUrl)
-                    + "\" is not a valid URL.");
-        }
-        if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-            throw BootloaderException.invalidSource("other-config:install-proxy \"" + Repository.mask(proxyUrl)
-                    + "\" must be http://HOST[:PORT].");
-        }
-        int port = uri.getPort() < 0 ? 3128 : uri.getPort();
-        return new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(uri.getHost(), port));
+    private record Exchange(HttpUrl url, Response response) {
     }
 }

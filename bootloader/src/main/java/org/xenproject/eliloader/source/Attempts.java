@@ -1,0 +1,155 @@
+package org.xenproject.eliloader.source;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.MalformedURLException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+import org.xenproject.eliloader.log.Log;
+
+/**
+ * The retry budget of one file: at most {@link RetryPolicy#retries()} retries with backoff, all
+ * within the file's overall deadline. Opening and every resume of the same file draw on the same
+ * budget. An {@link IOException} is a transient failure unless {@link #isPermanent} says
+ * otherwise; sources signal permanent failures (no such file, credentials refused, file changed)
+ * with {@link org.xenproject.eliloader.error.BootloaderException}, which is never retried.
+ */
+public final class Attempts {
+    /** An operation that may fail with a transient {@link IOException}. */
+    @FunctionalInterface
+    public interface Operation<T> {
+        T run() throws IOException;
+    }
+
+    private final RetryPolicy policy;
+    private final Duration overall;
+    private final long deadlineNanos;
+    private final String what;
+    private int retries;
+
+    /**
+     * @param what the file being fetched, credentials masked, for the log
+     */
+    public Attempts(RetryPolicy policy, Duration overall, String what) {
+        this.policy = policy;
+        this.overall = overall;
+        this.deadlineNanos = System.nanoTime() + overall.toNanos();
+        this.what = what;
+    }
+
+    /** Runs {@code operation}, retrying transient failures within the budget. */
+    public <T> T run(Operation<T> operation) throws IOException {
+        while (true) {
+            checkDeadline();
+            try {
+                return operation.run();
+            } catch (IOException e) {
+                failed(e, "");
+            }
+        }
+    }
+
+    /**
+     * Records a transient failure and waits before the next try, or throws when the budget is
+     * spent or the failure is permanent.
+     *
+     * @param where extra context for the log, e.g. {@code " at byte 1234"}
+     */
+    public void failed(IOException e, String where) throws IOException {
+        if (isPermanent(e)) {
+            throw e;
+        }
+        if (expired()) {
+            throw timedOut(e);
+        }
+        if (retries >= policy.retries()) {
+            int attempts = retries + 1;
+            throw new IOException(describe(e) + " (gave up after " + attempts + (attempts == 1 ? " attempt)" : " attempts)"), e);
+        }
+        retries++;
+        Duration wait = policy.backoff(retries);
+        long remaining = remainingNanos();
+        if (wait.toNanos() >= remaining) {
+            throw timedOut(e);
+        }
+        Log.info("retry " + retries + " of " + policy.retries() + " for " + what + where + " in "
+                + wait.toMillis() + " ms: " + describe(e));
+        sleep(wait);
+    }
+
+    /** Throws when the overall deadline has passed. */
+    public void checkDeadline() throws IOException {
+        if (expired()) {
+            throw timedOut(null);
+        }
+    }
+
+    public boolean expired() {
+        return remainingNanos() <= 0;
+    }
+
+    /** Time left before the overall deadline (at least 1 ms, for timeouts that reject 0). */
+    public Duration remaining() {
+        return Duration.ofNanos(Math.max(remainingNanos(), TimeUnit.MILLISECONDS.toNanos(1)));
+    }
+
+    public int retriesUsed() {
+        return retries;
+    }
+
+    private long remainingNanos() {
+        return deadlineNanos - System.nanoTime();
+    }
+
+    private IOException timedOut(IOException cause) {
+        String message = "gave up after the overall timeout of " + overall.toSeconds() + " s"
+                + (cause == null ? "" : " (last failure: " + describe(cause) + ")");
+        return cause == null ? new IOException(message) : new IOException(message, cause);
+    }
+
+    /** Failures retrying cannot cure: certificate problems, unknown hosts, malformed URLs. */
+    public static boolean isPermanent(IOException e) {
+        return e instanceof SSLHandshakeException || e instanceof SSLPeerUnverifiedException
+                || e instanceof UnknownHostException || e instanceof MalformedURLException;
+    }
+
+    /** An exception as one line, with its root cause when that says more, without credentials. */
+    public static String describe(Throwable e) {
+        String message = oneLine(e);
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != e) {
+            String cause = oneLine(root);
+            if (!message.contains(cause)) {
+                message += ": " + cause;
+            }
+        }
+        return message;
+    }
+
+    private static String oneLine(Throwable e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            message = e.getClass().getSimpleName();
+        } else if (e instanceof UnknownHostException) {
+            message = "unknown host " + message;
+        }
+        return Repository.maskAll(message.replace('\n', ' ').replace('\r', ' ').strip());
+    }
+
+    private static void sleep(Duration wait) throws InterruptedIOException {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting to retry");
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package org.xenproject.eliloader.source;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.OptionalLong;
+
+/**
+ * The bytes of one file, resumed where they stopped when the connection breaks: on a transient
+ * {@link IOException}, or an end of stream before the announced length, it closes the broken
+ * stream, waits as {@link Attempts} says, and asks the source to reopen the same file at the
+ * current offset. The source's {@link Opener} must make sure it is still the same file (http
+ * If-Range, ftp SIZE and MDTM, smb size and time) and throw a
+ * {@link org.xenproject.eliloader.error.BootloaderException} when it is not. Reads also stop
+ * when the file's overall deadline has passed.
+ */
+public final class ResumableStream extends InputStream {
+
+    /** Opens the file again at {@code offset}; the returned stream starts at that byte. */
+    @FunctionalInterface
+    public interface Opener {
+        InputStream openAt(long offset) throws IOException;
+    }
+
+    private final Opener opener;
+    private final Attempts attempts;
+    private final long expected;
+    private InputStream current;
+    private long position;
+    private boolean closed;
+
+    /**
+     * @param first the stream of the first attempt, positioned at byte 0
+     * @param expected the announced length, if any: an earlier end of stream is a broken connection
+     */
+    public ResumableStream(InputStream first, Opener opener, Attempts attempts, OptionalLong expected) {
+        this.current = first;
+        this.opener = opener;
+        this.attempts = attempts;
+        this.expected = expected.orElse(-1);
+    }
+
+    /** Bytes delivered so far. */
+    public long position() {
+        return position;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+        if (closed) {
+            throw new IOException("stream closed");
+        }
+        if (length == 0) {
+            return 0;
+        }
+        while (true) {
+            attempts.checkDeadline();
+            IOException failure;
+            try {
+                int n = current.read(buffer, offset, length);
+                if (n > 0) {
+                    position += n;
+                    return n;
+                }
+                if (n < 0 && (expected < 0 || position >= expected)) {
+                    return -1;
+                }
+                failure = new IOException("the connection closed after " + position + " of " + expected + " bytes");
+            } catch (IOException e) {
+                failure = e;
+            }
+            closeQuietly(current);
+            current = null;
+            attempts.failed(failure, " at byte " + position);
+            long at = position;
+            current = attempts.run(() -> opener.openAt(at));
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!closed) {
+            closed = true;
+            if (current != null) {
+                current.close();
+            }
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        if (in == null) {
+            return;
+        }
+        try {
+            in.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the stream is broken already
+        }
+    }
+}

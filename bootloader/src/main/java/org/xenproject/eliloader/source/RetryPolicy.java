@@ -1,0 +1,34 @@
+package org.xenproject.eliloader.source;
+
+import java.time.Duration;
+
+/**
+ * How often a failed connection or transfer of one file is tried again, and how long to wait
+ * before each try: {@code firstBackoff}, doubling up to {@code maxBackoff}. The count is per file
+ * and covers opening as well as resuming, so a file is given up after {@code retries + 1}
+ * failed attempts or when its overall timeout passes, whichever comes first.
+ */
+public record RetryPolicy(int retries, Duration firstBackoff, Duration maxBackoff) {
+
+    public RetryPolicy {
+        if (retries < 0) {
+            throw new IllegalArgumentException("retries must be >= 0");
+        }
+        if (firstBackoff.isNegative() || maxBackoff.compareTo(firstBackoff) < 0) {
+            throw new IllegalArgumentException("backoff must be 0 <= first <= max");
+        }
+    }
+
+    public static RetryPolicy defaults() {
+        return new RetryPolicy(4, Duration.ofSeconds(1), Duration.ofSeconds(8));
+    }
+
+    /** The wait before retry number {@code retry} (1-based). */
+    public Duration backoff(int retry) {
+        Duration wait = firstBackoff;
+        for (int i = 1; i < retry && wait.compareTo(maxBackoff) < 0; i++) {
+            wait = wait.multipliedBy(2);
+        }
+        return wait.compareTo(maxBackoff) > 0 ? maxBackoff : wait;
+    }
+}

@@ -1,0 +1,432 @@
+package org.xenproject.eliloader.source.ftp;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+import org.apache.commons.net.ftp.FTP;
+import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPReply;
+
+import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.log.Log;
+import org.xenproject.eliloader.source.Attempts;
+import org.xenproject.eliloader.source.InstallSource;
+import org.xenproject.eliloader.source.Repository;
+import org.xenproject.eliloader.source.ResumableStream;
+import org.xenproject.eliloader.source.SourceOptions;
+
+/**
+ * An install tree on an FTP server, read with Apache Commons Net: passive mode, binary type.
+ *
+ * <p>{@code ftp://[USER[:PASSWORD]@]HOST[:PORT]/PATH}. Without a user the login is anonymous; a
+ * user without a password in the URL takes it from the repository secret
+ * ({@code other-config:install-repository-secret}). As RFC 1738 says, the path is relative to the
+ * login directory; {@code ftp://host/%2Fsrv/tree} names the absolute {@code /srv/tree}.
+ *
+ * <p>Every file's size is asked with {@code SIZE} first (the copy checks it against what
+ * arrives); a broken transfer is resumed on a new connection with {@code REST}, after checking
+ * that {@code SIZE} and {@code MDTM} still say the same.
+ */
+public final class FtpSource implements InstallSource {
+    static final String ANONYMOUS_PASSWORD = "eliloader@";
+
+    private final String host;
+    private final int port;
+    private final String user;
+    private final String password;
+    private final String basePath;
+    private final String displayBase;
+    private final SourceOptions options;
+    private FTPClient idle;
+
+    private FtpSource(String host, int port, String user, String password, String basePath, String displayBase,
+            SourceOptions options) {
+        this.host = host;
+        this.port = port;
+        this.user = user;
+        this.password = password;
+        this.basePath = basePath;
+        this.displayBase = displayBase;
+        this.options = options;
+    }
+
+    public static FtpSource open(Repository repository, SourceOptions options) {
+        URI uri = repository.uri();
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw BootloaderException.invalidSource("The repository " + repository.masked() + " names no FTP server.");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw BootloaderException.invalidSource("The repository " + repository.masked()
+                    + " has a query or fragment, which FTP does not know.");
+        }
+        int port = uri.getPort() < 0 ? FTP.DEFAULT_PORT : uri.getPort();
+        String user = null;
+        String password = null;
+        if (uri.getRawUserInfo() != null) {
+            String info = uri.getRawUserInfo();
+            int colon = info.indexOf(':');
+            user = decode(colon < 0 ? info : info.substring(0, colon));
+            password = colon < 0 ? null : decode(info.substring(colon + 1));
+        }
+        String secret = password == null ? options.repositorySecret().get() : null;
+        if (user == null || user.isEmpty()) {
+            if (secret != null) {
+                throw BootloaderException.invalidSource("other-config:" + SourceOptions.SECRET_KEY
+                        + " names a password, but the repository " + repository.masked()
+                        + " names no user; write it as ftp://USER@" + uri.getHost() + "/....");
+            }
+            user = "anonymous";
+            password = ANONYMOUS_PASSWORD;
+        } else if (password == null) {
+            password = secret;
+            if (password == null) {
+                String lower = user.toLowerCase(Locale.ROOT);
+                if (!lower.equals("anonymous") && !lower.equals("ftp")) {
+                    throw BootloaderException.invalidSource("The repository " + repository.masked()
+                            + " names the user " + user + " but no password: store it in a secret and name the"
+                            + " secret's uuid in other-config:" + SourceOptions.SECRET_KEY + ".");
+                }
+                password = ANONYMOUS_PASSWORD;
+            }
+        }
+        String rawPath = uri.getRawPath() == null ? "" : uri.getRawPath();
+        String basePath;
+        if (rawPath.regionMatches(true, 0, "/%2F", 0, 4)) {
+            basePath = "/" + decodePath(rawPath.substring(4));
+        } else {
+            basePath = decodePath(rawPath.startsWith("/") ? rawPath.substring(1) : rawPath);
+        }
+        if (!basePath.isEmpty() && !basePath.endsWith("/")) {
+            basePath += "/";
+        }
+        String display = Repository.mask(repository.location());
+        if (!display.endsWith("/")) {
+            display += "/";
+        }
+        return new FtpSource(uri.getHost(), port, user, password, basePath, display, options);
+    }
+
+    @Override
+    public String describe(String path) {
+        return displayBase + path;
+    }
+
+    @Override
+    public boolean exists(String path) throws IOException {
+        String remote = remote(path);
+        Attempts attempts = attempts(path);
+        try {
+            return attempts.run(() -> {
+                FTPClient client = take(path);
+                try {
+                    boolean found = size(client, remote, path) >= 0;
+                    giveBack(client);
+                    return found;
+                } catch (IOException | RuntimeException e) {
+                    discard(client);
+                    throw e;
+                }
+            });
+        } catch (IOException e) {
+            throw failure(path, e);
+        }
+    }
+
+    @Override
+    public Resource open(String path) throws IOException {
+        Attempts attempts = attempts(path);
+        Transfer first;
+        try {
+            first = attempts.run(() -> start(path, 0, null));
+        } catch (IOException e) {
+            throw failure(path, e);
+        }
+        OptionalLong length = OptionalLong.of(first.size);
+        ResumableStream stream = new ResumableStream(first.stream, offset -> start(path, offset, first).stream,
+                attempts, length);
+        return new Resource() {
+            @Override
+            public OptionalLong length() {
+                return length;
+            }
+
+            @Override
+            public InputStream stream() {
+                return stream;
+            }
+
+            @Override
+            public void close() throws IOException {
+                stream.close();
+            }
+        };
+    }
+
+    @Override
+    public synchronized void close() {
+        if (idle != null) {
+            FTPClient client = idle;
+            idle = null;
+            try {
+                client.logout();
+            } catch (IOException ignored) {
+                // leaving anyway
+            }
+            disconnect(client);
+        }
+    }
+
+    /** Starts RETR at {@code offset}; when resuming, checks the file is the one {@code first} saw. */
+    private Transfer start(String path, long offset, Transfer first) throws IOException {
+        String remote = remote(path);
+        FTPClient client = take(path);
+        try {
+            long size = size(client, remote, path);
+            if (size < 0) {
+                if (first != null) {
+                    throw changed(path, "it is gone");
+                }
+                throw BootloaderException.invalidSource("The repository has no file " + describe(path) + " (FTP "
+                        + reply(client) + ").");
+            }
+            String modified = modificationTime(client, remote);
+            if (first != null && (size != first.size || !Objects.equals(modified, first.modified))) {
+                throw changed(path, "SIZE/MDTM now say " + size + "/" + modified + ", before " + first.size + "/"
+                        + first.modified);
+            }
+            client.setRestartOffset(offset);
+            InputStream data = client.retrieveFileStream(remote);
+            if (data == null) {
+                int code = client.getReplyCode();
+                String text = reply(client);
+                discard(client);
+                if (FTPReply.isNegativeTransient(code) || code == 0) {
+                    throw new IOException("the FTP server refused RETR: " + text);
+                }
+                throw BootloaderException.invalidSource("The FTP server refused to send " + describe(path)
+                        + (offset > 0 ? " from byte " + offset : "") + " (" + text + ").");
+            }
+            if (offset > 0) {
+                Log.info("resumed " + describe(path) + " at byte " + offset);
+            }
+            return new Transfer(size, modified, new DataStream(data, client));
+        } catch (IOException | RuntimeException e) {
+            discard(client);
+            throw e;
+        }
+    }
+
+    /** SIZE of a file, -1 when the server says it has none (550). */
+    private long size(FTPClient client, String remote, String path) throws IOException {
+        int code = client.sendCommand("SIZE", remote);
+        if (code == FTPReply.FILE_STATUS) {
+            String text = client.getReplyString().strip();
+            String[] words = text.split("\\s+");
+            try {
+                return Long.parseLong(words[words.length - 1]);
+            } catch (NumberFormatException e) {
+                throw BootloaderException.invalidSource("The FTP server answered SIZE of " + describe(path)
+                        + " with \"" + text + "\".");
+            }
+        }
+        if (code == FTPReply.FILE_UNAVAILABLE) {
+            return -1;
+        }
+        if (FTPReply.isNegativeTransient(code)) {
+            throw new IOException("the FTP server answered SIZE with " + reply(client));
+        }
+        throw BootloaderException.invalidSource("The FTP server cannot tell the size of " + describe(path) + " ("
+                + reply(client) + "); it must support SIZE (RFC 3659).");
+    }
+
+    private static String modificationTime(FTPClient client, String remote) throws IOException {
+        int code = client.sendCommand("MDTM", remote);
+        return code == FTPReply.FILE_STATUS ? client.getReplyString().strip() : null;
+    }
+
+    private synchronized FTPClient take(String path) throws IOException {
+        FTPClient client = idle;
+        idle = null;
+        if (client != null) {
+            try {
+                if (client.isConnected() && client.sendNoOp()) {
+                    return client;
+                }
+            } catch (IOException e) {
+                // stale: connect again below
+            }
+            disconnect(client);
+        }
+        return connect(path);
+    }
+
+    private synchronized void giveBack(FTPClient client) {
+        if (idle == null && client.isConnected()) {
+            idle = client;
+        } else {
+            disconnect(client);
+        }
+    }
+
+    private FTPClient connect(String path) throws IOException {
+        FTPClient client = new FTPClient();
+        client.setConnectTimeout(millis(options.connectTimeout()));
+        client.setDefaultTimeout(millis(options.readTimeout()));
+        client.setDataTimeout(options.readTimeout());
+        client.setControlEncoding(StandardCharsets.UTF_8.name());
+        try {
+            client.connect(host, port);
+            client.setSoTimeout(millis(options.readTimeout()));
+            if (!FTPReply.isPositiveCompletion(client.getReplyCode())) {
+                throw new IOException("the FTP server greeted with " + reply(client));
+            }
+            if (!client.login(user, password)) {
+                int code = client.getReplyCode();
+                if (FTPReply.isNegativeTransient(code)) {
+                    throw new IOException("the FTP server refused the login for now: " + reply(client));
+                }
+                throw BootloaderException.invalidSource("The FTP server " + host + ":" + port + " refused the login of "
+                        + user + " (" + reply(client) + ") for " + describe(path) + ".");
+            }
+            client.enterLocalPassiveMode();
+            if (!client.setFileType(FTP.BINARY_FILE_TYPE)) {
+                throw new IOException("the FTP server refused binary mode: " + reply(client));
+            }
+            return client;
+        } catch (IOException | RuntimeException e) {
+            disconnect(client);
+            throw e;
+        }
+    }
+
+    private static void discard(FTPClient client) {
+        disconnect(client);
+    }
+
+    private static void disconnect(FTPClient client) {
+        try {
+            if (client.isConnected()) {
+                client.disconnect();
+            }
+        } catch (IOException ignored) {
+            // closing a broken connection
+        }
+    }
+
+    private String remote(String path) {
+        String p = path.startsWith("/") ? path.substring(1) : path;
+        for (String segment : p.split("/")) {
+            if (segment.equals("..")) {
+                throw BootloaderException.invalidSource("The path " + path + " leaves the repository " + displayBase + ".");
+            }
+        }
+        return basePath + p;
+    }
+
+    private Attempts attempts(String path) {
+        return new Attempts(options.retry(), options.overallTimeout(), describe(path));
+    }
+
+    private BootloaderException failure(String path, IOException e) {
+        return BootloaderException.invalidSource("Cannot fetch " + describe(path) + ": " + Attempts.describe(e), e);
+    }
+
+    private BootloaderException changed(String path, String why) {
+        return BootloaderException.invalidSource("The file " + describe(path) + " changed on the server while it was"
+                + " being fetched (" + why + "); start the VM again.");
+    }
+
+    private static String reply(FTPClient client) {
+        String text = client.getReplyString();
+        return text == null ? "no reply" : text.strip().replace('\r', ' ').replace('\n', ' ');
+    }
+
+    private static int millis(java.time.Duration d) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()));
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static String decodePath(String raw) {
+        StringBuilder sb = new StringBuilder();
+        for (String segment : raw.split("/", -1)) {
+            if (sb.length() > 0 || !segment.isEmpty()) {
+                if (sb.length() > 0) {
+                    sb.append('/');
+                }
+                sb.append(decode(segment));
+            }
+        }
+        return sb.toString();
+    }
+
+    private record Transfer(long size, String modified, InputStream stream) {
+    }
+
+    /**
+     * The data connection of one RETR. At its end the server's reply must say the transfer
+     * completed (226); then the control connection is kept for the next file.
+     */
+    private final class DataStream extends FilterInputStream {
+        private final FTPClient client;
+        private boolean done;
+
+        DataStream(InputStream in, FTPClient client) {
+            super(in);
+            this.client = client;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n < 0 && !done) {
+                done = true;
+                boolean completed;
+                try {
+                    super.close();
+                    completed = client.completePendingCommand();
+                } catch (IOException e) {
+                    discard(client);
+                    throw e;
+                }
+                if (completed) {
+                    giveBack(client);
+                } else {
+                    String text = reply(client);
+                    discard(client);
+                    throw new IOException("the FTP transfer did not complete: " + text);
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!done) {
+                done = true;
+                try {
+                    super.close();
+                } finally {
+                    discard(client); // the transfer was abandoned midway: the control connection is in an unknown state
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,295 @@
+package org.xenproject.eliloader.source.smb;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
+import java.util.Properties;
+
+import jcifs.CIFSContext;
+import jcifs.CIFSException;
+import jcifs.config.PropertyConfiguration;
+import jcifs.context.BaseContext;
+import jcifs.smb.NtStatus;
+import jcifs.smb.NtlmPasswordAuthenticator;
+import jcifs.smb.SmbAuthException;
+import jcifs.smb.SmbException;
+import jcifs.smb.SmbFile;
+
+import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.log.Log;
+import org.xenproject.eliloader.source.Attempts;
+import org.xenproject.eliloader.source.InstallSource;
+import org.xenproject.eliloader.source.Repository;
+import org.xenproject.eliloader.source.ResumableStream;
+import org.xenproject.eliloader.source.SourceOptions;
+
+/**
+ * An install tree on an SMB share, read with jcifs-ng over SMB 2.0.2 to 3.1.1 (SMB1 is never
+ * negotiated).
+ *
+ * <p>{@code smb://[DOMAIN;]USER@SERVER[:PORT]/SHARE/PATH}, or without a user for a guest login.
+ * The password is the repository secret ({@code other-config:install-repository-secret}, the
+ * uuid of a XenAPI secret or of an entry in the local store's {@code secrets}); a password written
+ * in the URL ({@code USER:PASSWORD@}) is accepted too but ends up in the VM record, so the secret
+ * is the way to go. Neither is ever logged. There is no fallback from refused credentials to
+ * guest. Server names are resolved by DNS only.
+ *
+ * <p>A broken read is resumed at its offset after checking the file's size and time are the same.
+ */
+public final class SmbSource implements InstallSource {
+    private final BaseContext base;
+    private final CIFSContext context;
+    private final String treeUrl;
+    private final String displayBase;
+    private final String who;
+    private final SourceOptions options;
+
+    private SmbSource(BaseContext base, CIFSContext context, String treeUrl, String displayBase, String who,
+            SourceOptions options) {
+        this.base = base;
+        this.context = context;
+        this.treeUrl = treeUrl;
+        this.displayBase = displayBase;
+        this.who = who;
+        this.options = options;
+    }
+
+    public static SmbSource open(Repository repository, SourceOptions options) {
+        URI uri = repository.uri();
+        String masked = repository.masked();
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw BootloaderException.invalidSource("The repository " + masked + " names no SMB server.");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw BootloaderException.invalidSource("The repository " + masked + " has a query or fragment.");
+        }
+        String rawPath = uri.getRawPath() == null ? "" : uri.getRawPath();
+        while (rawPath.startsWith("/")) {
+            rawPath = rawPath.substring(1);
+        }
+        if (rawPath.isEmpty()) {
+            throw BootloaderException.invalidSource("The repository " + masked
+                    + " names no share; write it as smb://[DOMAIN;]USER@SERVER[:PORT]/SHARE/PATH.");
+        }
+        String domain = null;
+        String user = null;
+        String password = null;
+        if (uri.getRawUserInfo() != null) {
+            String info = uri.getRawUserInfo();
+            int colon = info.indexOf(':');
+            String account = decode(colon < 0 ? info : info.substring(0, colon));
+            password = colon < 0 ? null : decode(info.substring(colon + 1));
+            // DOMAIN;USER as the smb URL draft has it, or DOMAIN\USER as Windows writes it
+            int separator = account.indexOf(';') >= 0 ? account.indexOf(';') : account.indexOf('\\');
+            domain = separator < 0 ? null : account.substring(0, separator);
+            user = separator < 0 ? account : account.substring(separator + 1);
+            if (user.isEmpty()) {
+                throw BootloaderException.invalidSource("The repository " + masked + " names an empty user.");
+            }
+        }
+        String secret = password == null ? options.repositorySecret().get() : null;
+        if (user == null && secret != null) {
+            throw BootloaderException.invalidSource("other-config:" + SourceOptions.SECRET_KEY
+                    + " names a password, but the repository " + masked + " names no user; write it as smb://"
+                    + "[DOMAIN;]USER@" + uri.getHost() + "/SHARE/PATH.");
+        }
+        if (user != null && password == null) {
+            password = secret;
+            if (password == null) {
+                throw BootloaderException.invalidSource("The repository " + masked + " names the user " + user
+                        + " but no password: store it in a secret and name the secret's uuid in other-config:"
+                        + SourceOptions.SECRET_KEY + ".");
+            }
+        }
+        String hostPort = uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+        String treeUrl = "smb://" + hostPort + "/" + (rawPath.endsWith("/") ? rawPath : rawPath + "/");
+        String display = masked.endsWith("/") ? masked : masked + "/";
+
+        Properties properties = new Properties();
+        properties.setProperty("jcifs.smb.client.minVersion", "SMB202");
+        properties.setProperty("jcifs.smb.client.maxVersion", "SMB311");
+        properties.setProperty("jcifs.smb.client.disableSMB1", "true");
+        properties.setProperty("jcifs.smb.client.port139.enabled", "false");
+        properties.setProperty("jcifs.smb.client.allowGuestFallback", "false");
+        properties.setProperty("jcifs.resolveOrder", "DNS");
+        properties.setProperty("jcifs.smb.client.connTimeout", Long.toString(options.connectTimeout().toMillis()));
+        properties.setProperty("jcifs.smb.client.responseTimeout", Long.toString(options.readTimeout().toMillis()));
+        BaseContext base;
+        try {
+            base = new BaseContext(new PropertyConfiguration(properties));
+        } catch (CIFSException e) {
+            throw BootloaderException.internal("Cannot configure the SMB client: " + e.getMessage(), e);
+        }
+        CIFSContext context = user == null ? base.withGuestCrendentials()
+                : base.withCredentials(new NtlmPasswordAuthenticator(domain, user, password));
+        String who = user == null ? "guest" : "user " + (domain == null ? "" : domain + "\\") + user;
+        Log.info("reading " + display + " over SMB 2/3 as " + who);
+        return new SmbSource(base, context, treeUrl, display, who, options);
+    }
+
+    @Override
+    public String describe(String path) {
+        return displayBase + path;
+    }
+
+    @Override
+    public boolean exists(String path) throws IOException {
+        Attempts attempts = attempts(path);
+        try {
+            return attempts.run(() -> {
+                try (SmbFile file = file(path)) {
+                    return file.exists() && file.isFile();
+                } catch (SmbException e) {
+                    throw classify(e, path);
+                }
+            });
+        } catch (IOException e) {
+            throw failure(path, e);
+        }
+    }
+
+    @Override
+    public Resource open(String path) throws IOException {
+        Attempts attempts = attempts(path);
+        Segment first;
+        try {
+            first = attempts.run(() -> segment(path, 0, null));
+        } catch (IOException e) {
+            throw failure(path, e);
+        }
+        OptionalLong length = OptionalLong.of(first.size);
+        ResumableStream stream = new ResumableStream(first.stream, offset -> segment(path, offset, first).stream,
+                attempts, length);
+        return new Resource() {
+            @Override
+            public OptionalLong length() {
+                return length;
+            }
+
+            @Override
+            public InputStream stream() {
+                return stream;
+            }
+
+            @Override
+            public void close() throws IOException {
+                stream.close();
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        try {
+            base.close();
+        } catch (CIFSException ignored) {
+            // the connections are dropped either way
+        }
+    }
+
+    private Segment segment(String path, long offset, Segment first) throws IOException {
+        SmbFile file = file(path);
+        try {
+            if (!file.exists()) {
+                throw first == null
+                        ? BootloaderException.invalidSource("The repository has no file " + describe(path) + ".")
+                        : changed(path, "it is gone");
+            }
+            if (!file.isFile()) {
+                throw BootloaderException.invalidSource(describe(path) + " is not a file.");
+            }
+            long size = file.length();
+            long modified = file.lastModified();
+            if (first != null && (size != first.size || modified != first.modified)) {
+                throw changed(path, "its size or time changed");
+            }
+            InputStream in = file.openInputStream();
+            if (offset > 0) {
+                long skipped = in.skip(offset); // SmbFileInputStream seeks: nothing is read
+                if (skipped != offset) {
+                    in.close();
+                    throw new IOException("cannot seek to byte " + offset);
+                }
+                Log.info("resumed " + describe(path) + " at byte " + offset);
+            }
+            return new Segment(size, modified, new FilterInputStream(in) {
+                @Override
+                public void close() throws IOException {
+                    try {
+                        super.close();
+                    } finally {
+                        file.close();
+                    }
+                }
+            });
+        } catch (SmbException e) {
+            file.close();
+            throw classify(e, path);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    private SmbFile file(String path) throws MalformedURLException {
+        for (String segment : path.split("/")) {
+            if (segment.equals("..")) {
+                throw BootloaderException.invalidSource("The path " + path + " leaves the repository " + displayBase + ".");
+            }
+        }
+        return new SmbFile(treeUrl + (path.startsWith("/") ? path.substring(1) : path), context);
+    }
+
+    /** Permanent failures become {@link BootloaderException}s; the rest stay transient. */
+    private IOException classify(SmbException e, String path) {
+        int status = e.getNtStatus();
+        if (e instanceof SmbAuthException || status == NtStatus.NT_STATUS_LOGON_FAILURE
+                || status == NtStatus.NT_STATUS_ACCOUNT_DISABLED || status == NtStatus.NT_STATUS_WRONG_PASSWORD) {
+            throw BootloaderException.invalidSource("The SMB server refused the login of " + who + " for "
+                    + describe(path) + " (" + Attempts.describe(e) + ").", e);
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("does not support SMB2")) {
+                throw BootloaderException.invalidSource("The SMB server for " + describe(path) + " speaks only SMB1,"
+                        + " which is not used: SMB 2.0.2 or later is required.", e);
+            }
+        }
+        if (status == NtStatus.NT_STATUS_BAD_NETWORK_NAME) {
+            throw BootloaderException.invalidSource("The SMB server has no such share for " + describe(path) + ".", e);
+        }
+        if (status == NtStatus.NT_STATUS_OBJECT_NAME_NOT_FOUND || status == NtStatus.NT_STATUS_OBJECT_PATH_NOT_FOUND
+                || status == NtStatus.NT_STATUS_NO_SUCH_FILE) {
+            throw BootloaderException.invalidSource("The repository has no file " + describe(path) + ".", e);
+        }
+        if (status == NtStatus.NT_STATUS_ACCESS_DENIED) {
+            throw BootloaderException.invalidSource("The SMB server denies " + who + " access to " + describe(path)
+                    + ".", e);
+        }
+        return e;
+    }
+
+    private Attempts attempts(String path) {
+        return new Attempts(options.retry(), options.overallTimeout(), describe(path));
+    }
+
+    private BootloaderException failure(String path, IOException e) {
+        return BootloaderException.invalidSource("Cannot fetch " + describe(path) + ": " + Attempts.describe(e), e);
+    }
+
+    private BootloaderException changed(String path, String why) {
+        return BootloaderException.invalidSource("The file " + describe(path) + " changed on the server while it was"
+                + " being fetched (" + why + "); start the VM again.");
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private record Segment(long size, long modified, InputStream stream) {
+    }
+}

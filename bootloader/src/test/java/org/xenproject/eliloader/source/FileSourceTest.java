@@ -1,0 +1,66 @@
+package org.xenproject.eliloader.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.error.ErrorCode;
+
+/** {@code file://} trees. */
+class FileSourceTest {
+    private static final Path TREE = SourceFixtures.fixtureTree();
+
+    private static InstallSource open(String url) {
+        return SourceFactory.open(Repository.parse(url), SourceOptions.defaults());
+    }
+
+    @Test
+    void readsFilesWithTheirLength() throws Exception {
+        for (String url : new String[] {"file://" + TREE, "file://" + TREE + "/", "file://localhost" + TREE}) {
+            try (InstallSource source = open(url); InstallSource.Resource r = source.open(SourceFixtures.KERNEL)) {
+                assertThat(r.length()).hasValue(Files.size(TREE.resolve(SourceFixtures.KERNEL)));
+                assertThat(SourceFixtures.md5(r.stream())).isEqualTo(SourceFixtures.md5(TREE.resolve(SourceFixtures.KERNEL)));
+                assertThat(source.exists(SourceFixtures.KERNEL)).isTrue();
+                assertThat(source.exists("images/xen")).isFalse();
+                assertThat(source.describe(SourceFixtures.KERNEL)).isEqualTo("file://" + TREE.resolve(SourceFixtures.KERNEL));
+            }
+        }
+    }
+
+    @Test
+    void percentEscapesInThePathAreDecoded(@TempDir Path dir) throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("a tree"));
+        Files.writeString(tree.resolve("vmlinuz"), "kernel");
+        try (InstallSource source = open("file://" + dir + "/a%20tree"); InstallSource.Resource r = source.open("vmlinuz")) {
+            assertThat(r.stream().readAllBytes()).isEqualTo("kernel".getBytes());
+        }
+    }
+
+    @Test
+    void aMissingFileIsInvalidSourceNamingIt() {
+        assertThatThrownBy(() -> {
+            try (InstallSource source = open("file://" + TREE)) {
+                source.open("images/xen/missing");
+            }
+        }).isInstanceOfSatisfying(BootloaderException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SOURCE);
+            assertThat(e.getMessage()).contains("file://" + TREE.resolve("images/xen/missing"));
+        });
+    }
+
+    @Test
+    void remoteHostsMissingDirectoriesAndEscapesAreRefused() {
+        assertThatThrownBy(() -> open("file://server" + TREE)).hasMessageContaining("names the host server");
+        assertThatThrownBy(() -> open("file://" + TREE + "/nowhere")).hasMessageContaining("is not a directory");
+        assertThatThrownBy(() -> {
+            try (InstallSource source = open("file://" + TREE)) {
+                source.open("../../../../etc/passwd");
+            }
+        }).hasMessageContaining("leaves the repository");
+    }
+}
