@@ -29,5 +29,25 @@ public interface InstallSource extends Closeable {
         OptionalLong length();
 
         InputStream stream() throws IOException;
+
+        /** A resource that is just a stream (closing it closes the stream). */
+        static Resource of(OptionalLong length, InputStream stream) {
+            return new Resource() {
+                @Override
+                public OptionalLong length() {
+                    return length;
+                }
+
+                @Override
+                public InputStream stream() {
+                    return stream;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    stream.close();
+                }
+            };
+        }
     }
 }

@@ -69,22 +69,7 @@ public final class FileSource implements InstallSource {
         } catch (AccessDeniedException e) {
             throw BootloaderException.invalidSource("Permission denied reading " + describe(path) + ".");
         }
-        return new Resource() {
-            @Override
-            public OptionalLong length() {
-                return OptionalLong.of(size);
-            }
-
-            @Override
-            public InputStream stream() {
-                return in;
-            }
-
-            @Override
-            public void close() throws IOException {
-                in.close();
-            }
-        };
+        return Resource.of(OptionalLong.of(size), in);
     }
 
     @Override

@@ -152,22 +152,7 @@ public final class FtpSource implements InstallSource {
         OptionalLong length = OptionalLong.of(first.size);
         ResumableStream stream = new ResumableStream(first.stream, offset -> start(path, offset, first).stream,
                 attempts, length);
-        return new Resource() {
-            @Override
-            public OptionalLong length() {
-                return length;
-            }
-
-            @Override
-            public InputStream stream() {
-                return stream;
-            }
-
-            @Override
-            public void close() throws IOException {
-                stream.close();
-            }
-        };
+        return Resource.of(length, stream);
     }
 
     @Override

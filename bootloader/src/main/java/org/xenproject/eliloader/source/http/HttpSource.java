@@ -157,22 +157,7 @@ public final class HttpSource implements InstallSource {
         HttpUrl target = first.url;
         ResumableStream stream = new ResumableStream(first.response.body().byteStream(),
                 offset -> resume(url, target, offset, validator, length, attempts), attempts, announced);
-        return new Resource() {
-            @Override
-            public OptionalLong length() {
-                return announced;
-            }
-
-            @Override
-            public InputStream stream() {
-                return stream;
-            }
-
-            @Override
-            public void close() throws IOException {
-                stream.close();
-            }
-        };
+        return Resource.of(announced, stream);
     }
 
     @Override
