@@ -37,6 +37,8 @@ enum Compression {
     private static final int XZ_PRESET = 1;
     static final int GZIP_LEVEL = 6;
     private static final int ZSTD_LEVEL = 3;
+    /** Cores for the encoders that can use several (gzip, zstd). */
+    private static final int CPUS = Math.min(4, Runtime.getRuntime().availableProcessors());
 
     private final String label;
 
@@ -137,7 +139,7 @@ enum Compression {
             case NONE:
                 return out;
             case GZIP:
-                return gzip(out, GZIP_LEVEL);
+                return CPUS > 1 ? new ParallelGzipOutputStream(out, GZIP_LEVEL, CPUS) : gzip(out, GZIP_LEVEL);
             case BZIP2:
                 return new org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream(out);
             case LZMA:
@@ -152,9 +154,27 @@ enum Compression {
             case LZ4_FRAME:
                 return new Lz4.FrameOutput(out);
             case ZSTD:
-                return new com.github.luben.zstd.ZstdOutputStreamNoFinalizer(out, ZSTD_LEVEL).setChecksum(true);
+                com.github.luben.zstd.ZstdOutputStreamNoFinalizer zstd =
+                        new com.github.luben.zstd.ZstdOutputStreamNoFinalizer(out, ZSTD_LEVEL).setChecksum(true);
+                return CPUS > 1 ? zstd.setWorkers(CPUS) : zstd;
             default:
                 throw new IOException(label + " cannot be written");
+        }
+    }
+
+    /**
+     * Releases an encoder after a failure without completing its member (the output is
+     * about to be deleted): worker threads stop, native zstd memory is freed.
+     */
+    static void discard(OutputStream encoder, Throwable failure) {
+        if (encoder instanceof ParallelGzipOutputStream) {
+            ((ParallelGzipOutputStream) encoder).abort();
+            return;
+        }
+        try {
+            encoder.close();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -69,9 +69,14 @@ final class CpioMerge {
         try (InitrdReader reader = new InitrdReader(vendor, layout.prefixLength(), budget,
                 ErrorCode.INVALID_SOURCE, "vendor initrd " + vendorName)) {
             OutputStream member = compression.encoder(new KeepOpen(out));
-            NewcWriter writer = new NewcWriter(member);
-            new CpioMerge(reader, overlay, writer).run();
-            writer.finish();
+            try {
+                NewcWriter writer = new NewcWriter(member);
+                new CpioMerge(reader, overlay, writer).run();
+                writer.finish();
+            } catch (IOException | RuntimeException | Error e) {
+                Compression.discard(member, e);
+                throw e;
+            }
             member.close();
         }
     }

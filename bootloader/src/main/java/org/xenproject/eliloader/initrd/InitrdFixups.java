@@ -157,6 +157,7 @@ public final class InitrdFixups {
             if (vendor.size() > handoverLimit) {
                 throw LimitedOutputStream.tooBig(handoverLimit);
             }
+            InitrdReader.checkFirstMemberIsCpio(vendor, layout, ErrorCode.INVALID_SOURCE, "vendor initrd " + vendorName);
             CpioAppend.append(vendorInitrd, overlay, out);
         } else {
             CpioMerge.merge(vendor, vendorName, layout, overlay, layout.main(), budget, out);

@@ -31,6 +31,7 @@ final class InitrdReader implements AutoCloseable {
     private Compression segmentCompression;
     private InputStream decoder;
     private NewcReader reader;
+    private int entriesInSegment;
 
     InitrdReader(SeekableFileInput file, long start, Budget budget, ErrorCode corruptCode, String what) {
         this.file = file;
@@ -47,6 +48,7 @@ final class InitrdReader implements AutoCloseable {
                 if (reader != null) {
                     CpioEntry e = reader.next();
                     if (e != null) {
+                        entriesInSegment++;
                         return e;
                     }
                     endSegment();
@@ -96,7 +98,9 @@ final class InitrdReader implements AutoCloseable {
             position = segmentStart + reader.consumed();
         } else {
             if (reader.stoppedAtForeignData()) {
-                throw new IOException("junk after the cpio data");
+                throw new IOException(reader.consumed() == 0 || entriesInSegment == 0
+                        ? "the member holds no cpio archive (an ext2 image mapped as cpio?)"
+                        : "junk after the cpio data");
             }
             position = segmentLength >= 0 ? segmentStart + segmentLength : file.position();
             decoder.close();
@@ -120,6 +124,7 @@ final class InitrdReader implements AutoCloseable {
         Compression c = Compression.detect(head, n);
         segmentStart = position;
         segmentLength = -1;
+        entriesInSegment = 0;
         segmentCompression = c;
         if (c == null) {
             throw new IOException("unrecognised data at offset " + position
@@ -164,6 +169,26 @@ final class InitrdReader implements AutoCloseable {
      * header. {@code prefixLength} is 0 when the initrd has no compressed member at all.
      */
     record Layout(long prefixLength, Compression main) {
+    }
+
+    /**
+     * Decodes just enough of the first compressed member to see a cpio header, so that an
+     * initrd which is not cpio (a gzip'd ext2 image mapped as cpio) is refused before
+     * anything is appended to it.
+     */
+    static void checkFirstMemberIsCpio(SeekableFileInput file, Layout layout, ErrorCode corruptCode, String what) {
+        if (layout.main() == Compression.NONE || !layout.main().canDecode()) {
+            return;
+        }
+        InitrdReader reader = new InitrdReader(file, layout.prefixLength(), new Budget(Long.MAX_VALUE), corruptCode, what);
+        try (reader) {
+            if (!reader.startSegment(true) || reader.reader.next() == null) {
+                throw new IOException("the " + layout.main().label() + " member at offset " + layout.prefixLength()
+                        + " holds no cpio archive (an ext2 image mapped as cpio?)");
+            }
+        } catch (IOException | RuntimeException e) {
+            throw reader.corrupt(e);
+        }
     }
 
     static Layout probe(SeekableFileInput file, ErrorCode corruptCode, String what) {

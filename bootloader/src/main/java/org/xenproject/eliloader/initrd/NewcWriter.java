@@ -75,6 +75,9 @@ final class NewcWriter {
     }
 
     void putEntry(CpioEntry e, byte[] body) throws IOException {
+        if (e.fileSize != body.length) {
+            throw new IllegalArgumentException("cpio header size " + e.fileSize + " but body of " + body.length);
+        }
         putEntry(e);
         if (body.length > 0) {
             writeBody(body, 0, body.length);

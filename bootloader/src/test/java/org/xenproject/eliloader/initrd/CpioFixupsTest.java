@@ -290,6 +290,54 @@ class CpioFixupsTest {
         assertThat(listing).containsPattern("-rw------- +1 42 +43 .* etc/replaced");
     }
 
+    /**
+     * Some writers put a hard-linked file's data on its first name. If the overlay
+     * replaces that name, the data must still reach the names that follow.
+     */
+    @Test
+    void dataFirstHardLinksKeepTheirDataWhenTheFirstNameIsReplaced() throws IOException {
+        Path raw = tmp.resolve("data-first.cpio");
+        try (var out = Files.newOutputStream(raw)) {
+            NewcWriter w = new NewcWriter(out);
+            w.putEntry(entry("lib", CpioEntry.S_IFDIR | 0755, 1, 2), new byte[0]);
+            byte[] data = "shared data\n".getBytes();
+            CpioEntry first = entry("lib/first", CpioEntry.S_IFREG | 0644, 7, 3);
+            first.fileSize = data.length;
+            w.putEntry(first, data);
+            w.putEntry(entry("lib/second", CpioEntry.S_IFREG | 0644, 7, 3), new byte[0]);
+            w.putEntry(entry("lib/third", CpioEntry.S_IFREG | 0644, 7, 3), new byte[0]);
+            w.finish();
+        }
+        Path overlayTree = tmp.resolve("o");
+        InitrdTrees.file(overlayTree, "lib/first", "replaced\n", "rw-r--r--");
+        Path overlay = TestTools.cpio(overlayTree, tmp.resolve("o.cpio"));
+        Path vendorFile = TestTools.compress(raw, Compression.GZIP, tmp.resolve("vendor-initrd"));
+
+        Path dir = Files.createDirectories(tmp.resolve("gi"));
+        Files.copy(overlay, dir.resolve("o.cpio"));
+        Files.writeString(dir.resolve("m.map"), "0123456789abcdef0123456789abcdef cpio:merge o.cpio d\n");
+        InitrdFixups f = InitrdFixups.load(dir, s -> { });
+        Path result = f.apply(f.lookup("0123456789abcdef0123456789abcdef").orElseThrow(), vendorFile,
+                Files.createDirectories(tmp.resolve("out")), GIB, GIB);
+
+        Path actual = tmp.resolve("actual");
+        TestTools.extract(TestTools.decompress(result, Compression.GZIP, tmp.resolve("m.cpio")), actual);
+        assertThat(Files.readString(actual.resolve("lib/first"))).isEqualTo("replaced\n");
+        assertThat(Files.readString(actual.resolve("lib/second"))).isEqualTo("shared data\n");
+        assertThat(Files.readString(actual.resolve("lib/third"))).isEqualTo("shared data\n");
+        assertThat(Files.isSameFile(actual.resolve("lib/second"), actual.resolve("lib/third"))).isTrue();
+    }
+
+    static CpioEntry entry(String name, int mode, long ino, long nlink) {
+        CpioEntry e = new CpioEntry();
+        e.name = name;
+        e.mode = mode;
+        e.ino = ino;
+        e.nlink = nlink;
+        e.mtime = InitrdTrees.MTIME;
+        return e;
+    }
+
     static Compression detect(Path file, long offset) throws IOException {
         try (SeekableFileInput in = new SeekableFileInput(file)) {
             byte[] head = new byte[6];

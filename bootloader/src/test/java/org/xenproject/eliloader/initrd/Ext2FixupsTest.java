@@ -128,6 +128,24 @@ class Ext2FixupsTest {
     }
 
     @Test
+    void anExt2InitrdMappedAsCpioIsInvalidSourceInBothModes() throws IOException {
+        Path vendor = ext2Initrd("4M");
+        Path overlayCpio = TestTools.cpio(InitrdTrees.microcodeTree(tmp.resolve("t")), tmp.resolve("x.cpio"));
+        Path dir = Files.createDirectories(tmp.resolve("gi"));
+        Files.copy(overlayCpio, dir.resolve("o.cpio"));
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        for (String type : List.of("cpio:append", "cpio:merge")) {
+            Files.writeString(dir.resolve("m.map"), MD5 + " " + type + " o.cpio d\n");
+            InitrdFixups f = InitrdFixups.load(dir, warnings::add);
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> f.apply(f.lookup(MD5).orElseThrow(), vendor, out, 1L << 30, 1L << 30));
+            assertThat(((BootloaderException) t).code()).as(type).isEqualTo(ErrorCode.INVALID_SOURCE);
+            assertThat(t.getMessage()).contains("initrd.img", "no cpio archive");
+            TestTools.assertNothingLeft(out);
+        }
+    }
+
+    @Test
     void decompressedImageCountsAgainstTheLimit() throws IOException {
         Path vendor = ext2Initrd("8M");
         Path overlayCpio = TestTools.cpio(InitrdTrees.microcodeTree(tmp.resolve("t")), tmp.resolve("x.cpio"));
