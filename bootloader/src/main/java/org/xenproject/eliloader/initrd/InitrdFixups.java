@@ -39,6 +39,13 @@ import org.xenproject.eliloader.error.ErrorCode;
  * output directory not writable and the like → {@code INTERNAL_ERROR}.
  */
 public final class InitrdFixups {
+    /**
+     * A default for {@code decompressedLimit}: 512 MiB, four times the default ramdisk
+     * limit. The original's 128 MiB unpack limit refused the Debian 12 installer initrd,
+     * which unpacks to 137 MB; a decompression bomb still stops after this much.
+     */
+    public static final long DEFAULT_DECOMPRESSED_LIMIT = 512L << 20;
+
     private final Map<String, MapEntry> entries;
     private final Consumer<String> warnings;
 

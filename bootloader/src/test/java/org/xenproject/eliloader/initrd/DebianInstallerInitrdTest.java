@@ -27,7 +27,7 @@ class DebianInstallerInitrdTest {
     static final long MIB = 1 << 20;
     /** The defaults of the product: pv-ramdisk-max-size 128 MiB; examine at most 512 MiB. */
     static final long HANDOVER_LIMIT = 128 * MIB;
-    static final long DECOMPRESSED_LIMIT = 512 * MIB;
+    static final long DECOMPRESSED_LIMIT = InitrdFixups.DEFAULT_DECOMPRESSED_LIMIT;
 
     @TempDir
     static Path shared;
