@@ -1,0 +1,36 @@
+package org.xenproject.eliloader.initrd;
+
+import org.xenproject.eliloader.error.BootloaderException;
+
+/**
+ * Counts decompressed bytes examined during one fix-up and refuses to go past the limit,
+ * so that a decompression bomb stops after {@code limit} bytes instead of filling memory
+ * or disk.
+ */
+final class Budget {
+    private final long limit;
+    private long used;
+
+    Budget(long limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        this.limit = limit;
+    }
+
+    void charge(long bytes) {
+        used += bytes;
+        if (used > limit) {
+            throw BootloaderException.limits("the initrd and overlay decompress to more than "
+                    + limit + " bytes (the decompressed-size limit)");
+        }
+    }
+
+    long used() {
+        return used;
+    }
+
+    long remaining() {
+        return limit - used;
+    }
+}

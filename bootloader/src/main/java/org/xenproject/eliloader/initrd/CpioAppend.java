@@ -1,0 +1,34 @@
+package org.xenproject.eliloader.initrd;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Append mode: the vendor initrd byte for byte, zero padding to a 4-byte boundary, then
+ * the overlay as one gzip'd newc archive. The kernel unpacks concatenated archives in
+ * order and later files replace earlier ones, so the overlay wins; the vendor part is
+ * never decoded, which makes this the fast path (its cost is one copy of the file).
+ *
+ * <p>gzip is used whatever the vendor used: every distribution kernel can unpack it, and
+ * the kernel finds the end of each gzip member, unlike legacy lz4 (see {@link Lz4}).
+ */
+final class CpioAppend {
+    private static final int OVERLAY_GZIP_LEVEL = 9;
+
+    private CpioAppend() {
+    }
+
+    static void append(Path vendor, Overlay overlay, OutputStream out) throws IOException {
+        long size = Files.copy(vendor, out);
+        // unpack_to_rootfs() skips zeros, and an uncompressed archive must start on a
+        // 4-byte boundary; padding keeps whatever follows aligned.
+        out.write(new byte[(int) NewcReader.padding(size)]);
+        OutputStream member = Compression.gzip(new CpioMerge.KeepOpen(out), OVERLAY_GZIP_LEVEL);
+        NewcWriter writer = new NewcWriter(member);
+        new OverlayEmitter(writer, new OverlayEmitter.InodeCounter()).writeRemaining(overlay);
+        writer.finish();
+        member.close();
+    }
+}
