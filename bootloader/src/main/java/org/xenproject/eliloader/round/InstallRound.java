@@ -48,6 +48,7 @@ public final class InstallRound {
         for (String action : plan.get(round - 1)) {
             Actions.named(action).run(context);
         }
+        InitrdFixupStep.apply(context);
         Bookkeeping.Edits bookkeeping = Bookkeeping.after(round, plan.size(), context.vm().platform());
         List<RecordEdit> edits = new java.util.ArrayList<>(context.edits());
         edits.addAll(bookkeeping.required());
