@@ -48,7 +48,8 @@ public final class InstallRound {
         for (String action : plan.get(round - 1)) {
             Actions.named(action).run(context);
         }
-        Bookkeeping.Edits bookkeeping = Bookkeeping.after(round, plan.size(), context.vm().platform());
+        Bookkeeping.Edits bookkeeping = Bookkeeping.after(round, plan.size(), context.profile().id(),
+                context.vm().otherConfig(), context.vm().platform());
         List<RecordEdit> edits = new java.util.ArrayList<>(context.edits());
         edits.addAll(bookkeeping.required());
         PygrubAnswer relayed = context.pygrubAnswer();
