@@ -160,6 +160,33 @@ class TwoRoundInstallTest {
     }
 
     @Test
+    void sles9Sp4On32BitLooksForTheXenKernelItInstalled() throws IOException {
+        // SLES 9 has no PAE flavour: round 1 boots boot/i386/vmlinuz-xen, round 2 finds /boot/vmlinuz-xen
+        String repo = nginx.url("sles9sp4");
+        PygrubLab lab = lab(VmStoreFixture.vm().other("install-repository", repo).other("install-distro", "sles-9")
+                .other("install-arch", "i386").field("PV_args", CONSOLE));
+        Path disk = emptyDisk("xvda.img");
+
+        Run one = start(lab, xenopsd(disk));
+
+        assertRoundOne(lab, one, "simple", tree("sles9sp4/boot/i386/vmlinuz-xen"), tree("sles9sp4/boot/i386/initrd-xen"),
+                CONSOLE + " install=" + repo + "/");
+        assertInRoundTwo(lab, "sles-9", "sles-9");
+        callerDeletesTheHandedOverFiles(lab);
+
+        DiskImages.FileTree root = slesRoot("9").file("/boot/vmlinuz-xen", "installed sles9 i386 kernel\n")
+                .file("/boot/initrd-xen", "installed sles9 i386 initrd\n");
+        DiskImages.partitioned(disk, DiskImages.Part.swap(8), DiskImages.Part.ext3(24, root));
+
+        Run two = start(lab, xenopsd(disk));
+
+        String stored = "--kernel /boot/vmlinuz-xen --ramdisk /boot/initrd-xen";
+        assertRoundTwo(lab, two, "simple", root.content("/boot/vmlinuz-xen"), root.content("/boot/initrd-xen"), CONSOLE,
+                "", stored);
+        assertNextStartBoots(disk, stored, root.content("/boot/vmlinuz-xen"));
+    }
+
+    @Test
     void sles10Sp1FromCdBootsTheInstalledDiskNext() throws IOException {
         Path iso = iso("sles10sp1");
         PygrubLab lab = lab(cdInstall().other("install-distro", "sleslike").other("install-arch", "x86_64")

@@ -61,6 +61,12 @@ public final class PygrubLab {
         return this;
     }
 
+    /** The shipped profiles plus those of {@code directory} (instead of the test-only ones). */
+    public PygrubLab profiles(Path directory) {
+        profilesDir = directory;
+        return this;
+    }
+
     public PygrubLab vm(VmStoreFixture fixture) {
         fixture.writeTo(store);
         return this;
