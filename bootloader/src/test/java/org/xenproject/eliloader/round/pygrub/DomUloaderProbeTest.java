@@ -30,7 +30,7 @@ class DomUloaderProbeTest {
 
     static VmStoreFixture sles10Round2(String arch) {
         return VmStoreFixture.vm().other("install-repository", "http://127.0.0.1:9/sles10")
-                .other("install-distro", "test-sles-10").other("install-round", "2").other("install-arch", arch)
+                .other("install-distro", "sles-10").other("install-round", "2").other("install-arch", arch)
                 .field("PV_args", PV_ARGS);
     }
 
