@@ -41,6 +41,9 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
 class TwoRoundInstallTest {
     static final Path GUEST_INSTALLER = ProjectPaths.fixtures().resolve("guest-installer");
     static final String CONSOLE = "console=xvc0";
+    /** What pygrub prints on stderr when it parses a menu (EL 5: /boot is a filesystem of its own). */
+    static final String USING_MENU_LST = "Using <class 'grub.GrubConf.GrubConfigFile'> to parse /grub/menu.lst\n";
+    static final String USING_GRUB_CONF = "Using <class 'grub.GrubConf.GrubConfigFile'> to parse /boot/grub/grub.conf\n";
 
     @TempDir
     static Path peerDir;
@@ -250,7 +253,7 @@ class TwoRoundInstallTest {
         Run two = start(lab, xenopsd(parts.image()));
 
         assertRoundTwo(lab, two, "simple", boot.content("/vmlinuz-" + XEN), boot.content("/initrd-" + XEN + ".img"),
-                "ro root=LABEL=/", PygrubHandoffMessages.USING_MENU_LST, "--entry 1");
+                "ro root=LABEL=/", USING_MENU_LST, "--entry 1");
         assertThat(requests()).as("requests to the repository in round 2").isEqualTo(served);
         assertNextStartBoots(disk, "--entry 1", boot.content("/vmlinuz-" + XEN));
     }
@@ -274,7 +277,7 @@ class TwoRoundInstallTest {
         Run two = start(lab, xenopsd(disk));
 
         assertRoundTwo(lab, two, "simple", boot.content("/vmlinuz-" + XEN), boot.content("/initrd-" + XEN + ".img"),
-                "ro root=LABEL=/", PygrubHandoffMessages.USING_MENU_LST, "--entry 1");
+                "ro root=LABEL=/", USING_MENU_LST, "--entry 1");
         assertNextStartBoots(disk, "--entry 1", boot.content("/vmlinuz-" + XEN));
     }
 
@@ -322,7 +325,7 @@ class TwoRoundInstallTest {
         Run two = start(lab, xenopsd(disk));
 
         assertRoundTwo(lab, two, "simple", root.content(EL4_KERNEL), root.content(EL4_INITRD), EL4_ARGS,
-                PygrubHandoffMessages.USING_GRUB_CONF, "");
+                USING_GRUB_CONF, "");
         assertThat(VmStoreFixture.vbds(lab.store())).containsOnlyKeys("vbd-0", "vbd-2", "vbd-3");
         assertThat(requests()).as("requests to the repository in round 2").isEqualTo(served);
         assertNextStartBoots(disk, "", root.content(EL4_KERNEL));
@@ -348,7 +351,7 @@ class TwoRoundInstallTest {
         Run two = start(lab, xenopsd(disk));
 
         assertRoundTwo(lab, two, "simple", root.content(EL4_KERNEL), root.content(EL4_INITRD), EL4_ARGS + " " + CONSOLE,
-                PygrubHandoffMessages.USING_GRUB_CONF, "");
+                USING_GRUB_CONF, "");
         assertThat(VmStoreFixture.vbds(lab.store())).containsOnlyKeys("vbd-0", "vbd-2", "vbd-3");
         assertBootsFromUserdeviceZero(lab);
         assertNextStartBoots(disk, "", root.content(EL4_KERNEL));
@@ -404,15 +407,6 @@ class TwoRoundInstallTest {
     }
 
     // ---- the pieces ---------------------------------------------------------------------------
-
-    /** What pygrub prints on stderr when it parses a menu. */
-    static final class PygrubHandoffMessages {
-        static final String USING_MENU_LST = "Using <class 'grub.GrubConf.GrubConfigFile'> to parse /grub/menu.lst\n";
-        static final String USING_GRUB_CONF = "Using <class 'grub.GrubConf.GrubConfigFile'> to parse /boot/grub/grub.conf\n";
-
-        private PygrubHandoffMessages() {
-        }
-    }
 
     /** How many requests nginx has served so far. */
     private static long requests() throws IOException {
