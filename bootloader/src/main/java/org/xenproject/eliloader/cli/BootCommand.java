@@ -82,8 +82,8 @@ final class BootCommand {
     private void runRound(Toolstack toolstack, VmRecord vm, InstallSettings install, Repository repository,
             TreeFiles tree, HandoverFiles handover, boolean keepInstalling) {
         ProfileSelector.Selection selection = ProfileSelector.select(
-                ProfileRegistry.forHost(settings.path(Setting.PROFILES_DIR)), install.distro(), tree,
-                InstallContext.runValues(install));
+                ProfileRegistry.forHost(settings.path(Setting.PROFILES_DIR)), install.distro(), install.chosenProfile(),
+                tree, InstallContext.runValues(install));
         Profile profile = selection.profile();
         Log.info("VM " + vm.uuid() + " round " + install.round() + " profile " + profile.id() + " ("
                 + selection.how() + ") from " + repository.masked());

@@ -105,6 +105,16 @@ public final class Profile {
             }
             return userdevice != null || !otherConfig.isEmpty();
         }
+
+        /** The marker as messages name it: {@code other-config:KEY=VALUE} pairs and/or {@code userdevice N}. */
+        public String describe() {
+            List<String> parts = new ArrayList<>();
+            new java.util.TreeMap<>(otherConfig).forEach((k, v) -> parts.add("other-config:" + k + "=" + v));
+            if (userdevice != null) {
+                parts.add("userdevice " + userdevice);
+            }
+            return String.join(" and ", parts);
+        }
     }
 
     private final String id;

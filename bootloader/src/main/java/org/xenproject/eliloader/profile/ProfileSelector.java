@@ -11,7 +11,9 @@ import org.xenproject.eliloader.source.TreeFiles;
  * alias ({@code rhlike}, {@code sleslike}, {@code debianlike}, {@code pygrub}) carried by several
  * profiles is narrowed by detection, and when the tree does not tell, the profile marked
  * {@code default-for} the alias is taken (the original program's meaning of the alias).
- * {@code auto} detects among every profile that has detection rules.
+ * {@code auto} detects among every profile that has detection rules. From round 2 on, the
+ * profile round 1 chose (other-config:install-profile) is taken as it is: the tree may be
+ * unreachable by then, and a CD install's boot disk is the installed system, not the CD.
  */
 public final class ProfileSelector {
     public static final String AUTO = "auto";
@@ -20,6 +22,23 @@ public final class ProfileSelector {
     public record Selection(Profile profile, String how) { }
 
     private ProfileSelector() {
+    }
+
+    /**
+     * As {@link #select(ProfileRegistry, String, TreeFiles, RunValues)}, unless {@code chosen} (the
+     * profile an earlier round of this install chose, or null) names the profile to take.
+     */
+    public static Selection select(ProfileRegistry registry, String distro, String chosen, TreeFiles tree,
+            RunValues run) {
+        if (chosen == null) {
+            return select(registry, distro, tree, run);
+        }
+        if (registry.document(chosen).isEmpty() || registry.get(chosen).isAbstract()) {
+            throw BootloaderException.unsupportedInstallMethod("other-config:install-profile \"" + chosen
+                    + "\", the profile round 1 of this install chose, is not a profile on this host; set it to a"
+                    + " profile id (eliloader profiles list) or remove it to choose again from install-distro.");
+        }
+        return new Selection(registry.get(chosen), "chosen in round 1 (other-config:install-profile)");
     }
 
     public static Selection select(ProfileRegistry registry, String distro, TreeFiles tree, RunValues run) {

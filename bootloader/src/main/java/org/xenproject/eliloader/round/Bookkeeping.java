@@ -13,9 +13,13 @@ import org.xenproject.eliloader.toolstack.RecordEdit;
  * <li>{@link Edits#required()} ends with the one edit that changes what the next start does:
  * {@code install-round} set to the next round, or, after the last round, {@code PV-bootloader}
  * switched to pygrub. Until it lands the VM boots the same round again; the run fails if any
- * of these fails.</li>
+ * of these fails. Before a next round, {@code install-profile} records the profile this round
+ * followed (only when the record does not say so already), so that the next round takes the
+ * same one without resolving {@code install-distro} again; round 1 ignores that key, so a
+ * stop before {@code install-round} advances is harmless.</li>
  * <li>{@link Edits#cleanup()} comes after the switch to pygrub: the post-install size limits
- * moved into place and the install keys removed. eliloader no longer runs for the VM by then,
+ * moved into place and the install keys ({@code install-round}, {@code install-distro},
+ * {@code install-profile}) removed. eliloader no longer runs for the VM by then,
  * so a failure here is logged and the round still boots.</li>
  * </ul>
  * XenAPI refuses to add an existing map key: backends put a key by removing it first. A kill
@@ -46,11 +50,21 @@ public final class Bookkeeping {
     private Bookkeeping() {
     }
 
-    public static Edits after(int round, int totalRounds, Map<String, String> platform) {
+    /**
+     * The edits after round {@code round} of {@code totalRounds} of the install following profile
+     * {@code profileId}; {@code otherConfig} and {@code platform} are the VM's maps as read.
+     */
+    public static Edits after(int round, int totalRounds, String profileId, Map<String, String> otherConfig,
+            Map<String, String> platform) {
+        String recorded = otherConfig.get(InstallSettings.PROFILE);
         if (round < totalRounds) {
+            List<RecordEdit> required = new ArrayList<>();
+            if (!profileId.equals(recorded == null ? null : recorded.strip())) {
+                required.add(new RecordEdit.PutOtherConfig(InstallSettings.PROFILE, profileId));
+            }
             // XenAPI refuses to add an existing key: backends remove first
-            return new Edits(List.of(new RecordEdit.PutOtherConfig(InstallSettings.ROUND, Integer.toString(round + 1))),
-                    List.of());
+            required.add(new RecordEdit.PutOtherConfig(InstallSettings.ROUND, Integer.toString(round + 1)));
+            return new Edits(required, List.of());
         }
         List<RecordEdit> cleanup = new ArrayList<>();
         for (String postInstall : List.of("pv-postinstall-kernel-max-size", "pv-postinstall-ramdisk-max-size")) {
@@ -62,11 +76,14 @@ public final class Bookkeeping {
         }
         cleanup.add(new RecordEdit.RemoveOtherConfig(InstallSettings.ROUND));
         cleanup.add(new RecordEdit.RemoveOtherConfig(InstallSettings.DISTRO));
+        if (recorded != null) {
+            cleanup.add(new RecordEdit.RemoveOtherConfig(InstallSettings.PROFILE));
+        }
         return new Edits(List.of(new RecordEdit.SetPvBootloader(PYGRUB)), cleanup);
     }
 
-    /** Every edit after a round, required ones first, for a VM without post-install limits. */
-    public static List<RecordEdit> afterRound(int round, int totalRounds) {
-        return after(round, totalRounds, Map.of()).all();
+    /** Every edit after a round, required ones first, for a VM without post-install limits or install-profile. */
+    public static List<RecordEdit> afterRound(int round, int totalRounds, String profileId) {
+        return after(round, totalRounds, profileId, Map.of(), Map.of()).all();
     }
 }

@@ -49,7 +49,8 @@ public final class InstallRound {
             Actions.named(action).run(context);
         }
         InitrdFixupStep.apply(context);
-        Bookkeeping.Edits bookkeeping = Bookkeeping.after(round, plan.size(), context.vm().platform());
+        Bookkeeping.Edits bookkeeping = Bookkeeping.after(round, plan.size(), context.profile().id(),
+                context.vm().otherConfig(), context.vm().platform());
         List<RecordEdit> edits = new java.util.ArrayList<>(context.edits());
         edits.addAll(bookkeeping.required());
         PygrubAnswer relayed = context.pygrubAnswer();

@@ -7,10 +7,12 @@ import org.xenproject.eliloader.toolstack.VmRecord;
 
 /**
  * The install keys of a VM's other-config, with the original eliloader's defaults.
+ * {@code profile} is {@value #PROFILE}, which eliloader itself writes: the profile round 1 chose,
+ * so that later rounds need neither the tree nor detection (null when absent).
  */
 public record InstallSettings(String repository, String distro, String arch, int round, boolean vnc,
         String vncPassword, String installArgs, String kernel, String ramdisk, String proxy, String release,
-        String methods) {
+        String methods, String profile) {
 
     public static final String REPOSITORY = "install-repository";
     public static final String DISTRO = "install-distro";
@@ -24,6 +26,13 @@ public record InstallSettings(String repository, String distro, String arch, int
     public static final String PROXY = "install-proxy";
     public static final String RELEASE = "debian-release";
     public static final String METHODS = "install-methods";
+    /**
+     * Written by eliloader after every round but the last: the id of the profile the install
+     * follows. Later rounds take it instead of resolving install-distro again, which for an alias
+     * or {@code auto} means reading the tree: the repository may be gone by then, and a CD
+     * install's boot disk is no longer the CD. Removed after the last round.
+     */
+    public static final String PROFILE = "install-profile";
 
     public static InstallSettings of(VmRecord vm) {
         Map<String, String> oc = vm.otherConfig();
@@ -48,7 +57,7 @@ public record InstallSettings(String repository, String distro, String arch, int
                 oc.getOrDefault(ARCH, "i386").strip(), round, vnc.equals("true") || vnc.equals("1"),
                 blankToNull(oc.get(VNC_PASSWORD)), blankToNull(oc.get(ARGS)), blankToNull(oc.get(KERNEL)),
                 blankToNull(oc.get(RAMDISK)), blankToNull(oc.get(PROXY)), blankToNull(oc.get(RELEASE)),
-                blankToNull(oc.get(METHODS)));
+                blankToNull(oc.get(METHODS)), blankToNull(oc.get(PROFILE) == null ? null : oc.get(PROFILE).strip()));
     }
 
     /** The value of an other-config key this record knows, for profiles' {@code requires}. */
@@ -66,6 +75,11 @@ public record InstallSettings(String repository, String distro, String arch, int
             case METHODS -> methods;
             default -> null;
         };
+    }
+
+    /** The profile round 1 chose, for the rounds after it; null in round 1, which always chooses afresh. */
+    public String chosenProfile() {
+        return round > 1 ? profile : null;
     }
 
     public boolean isCdrom() {

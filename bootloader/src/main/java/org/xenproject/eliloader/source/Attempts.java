@@ -112,10 +112,15 @@ public final class Attempts {
         return cause == null ? new IOException(message) : new IOException(message, cause);
     }
 
-    /** Failures retrying cannot cure: certificate problems, unknown hosts, malformed URLs. */
+    /**
+     * Failures retrying cannot cure: certificate problems, unknown hosts, malformed URLs, and a
+     * refused connection (nothing listens there: waiting a minute of backoff at every VM start
+     * would only delay the error the administrator has to see).
+     */
     public static boolean isPermanent(IOException e) {
         return e instanceof SSLHandshakeException || e instanceof SSLPeerUnverifiedException
-                || e instanceof UnknownHostException || e instanceof MalformedURLException;
+                || e instanceof UnknownHostException || e instanceof MalformedURLException
+                || e instanceof java.net.ConnectException;
     }
 
     /** An exception as one line, with its root cause when that says more, without credentials. */

@@ -173,7 +173,7 @@ class FtpSourceTest {
     }
 
     @Test
-    void anUnreachableServerIsRetriedWithBackoffThenInvalidSource() {
+    void aRefusedConnectionIsInvalidSourceAtOnceWithoutRetries() {
         int closed = Ports.free();
         long start = System.nanoTime();
         assertThatThrownBy(() -> {
@@ -183,9 +183,9 @@ class FtpSourceTest {
         }).isInstanceOfSatisfying(BootloaderException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SOURCE);
             assertThat(e.getMessage()).contains("ftp://127.0.0.1:" + closed + "/tree/vmlinuz")
-                    .contains("gave up after 4 attempts");
+                    .doesNotContain("gave up after");
         });
-        // three retries: 100 + 200 + 400 ms of backoff
-        assertThat(System.nanoTime() - start).isGreaterThan(600_000_000L);
+        // nothing listens there: no backoff (it would be 100 + 200 + 400 ms) delays the VM start
+        assertThat(System.nanoTime() - start).isLessThan(600_000_000L);
     }
 }

@@ -13,9 +13,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A round-2 bench: a local VM store, an output directory, the test-only profiles of
- * {@code src/test/resources/round2-profiles}, and Debian's real pygrub (xen-utils-4.17),
- * which is passed with {@code --pygrub=}. The program runs in-process with {@link Run}.
+ * A round-2 bench: a local VM store, an output directory, the shipped profiles plus the
+ * test-only ones of {@code src/test/resources/round2-profiles} (or the shipped ones alone, see
+ * {@link #shippedProfilesOnly()}), and Debian's real pygrub (xen-utils-4.17), which is passed
+ * with {@code --pygrub=}. The program runs in-process with {@link Run}.
  */
 public final class PygrubLab {
     /** Debian's pygrub; its shebang is /usr/bin/python3, so it runs as it is. */
@@ -24,6 +25,7 @@ public final class PygrubLab {
     private final Path dir;
     private final Path out;
     private final Path store;
+    private Path profilesDir = profilesDir();
 
     public PygrubLab(Path dir) {
         if (!Files.isExecutable(PYGRUB)) {
@@ -53,6 +55,18 @@ public final class PygrubLab {
         return store;
     }
 
+    /** Only the profiles the program ships with (distro-profiles/, from the jar): no extra profile directory. */
+    public PygrubLab shippedProfilesOnly() {
+        profilesDir = dir.resolve("no-profiles.d");
+        return this;
+    }
+
+    /** The shipped profiles plus those of {@code directory} (instead of the test-only ones). */
+    public PygrubLab profiles(Path directory) {
+        profilesDir = directory;
+        return this;
+    }
+
     public PygrubLab vm(VmStoreFixture fixture) {
         fixture.writeTo(store);
         return this;
@@ -73,7 +87,7 @@ public final class PygrubLab {
     public Run run(Map<String, String> extraEnvironment, List<String> callerArgs) {
         Map<String, String> env = new HashMap<>();
         env.put("ELILOADER_VM_STORE", store.toString());
-        env.put("ELILOADER_PROFILES_DIR", profilesDir().toString());
+        env.put("ELILOADER_PROFILES_DIR", profilesDir.toString());
         env.put("ELILOADER_OUTPUT_DIRECTORY", out.toString());
         env.putAll(extraEnvironment);
         List<String> args = new ArrayList<>();

@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.log.Log;
+import org.xenproject.eliloader.profile.ProfileException;
 import org.xenproject.eliloader.round.BootRequest;
 import org.xenproject.eliloader.round.InstallContext;
 import org.xenproject.eliloader.round.RoundAction;
@@ -17,7 +18,8 @@ import org.xenproject.eliloader.toolstack.RecordEdit;
  * well-known name. So: {@code pygrub -q -n DISK}; exit status 0 means pygrub finds a menu and
  * nothing is changed. Exit status 1 means no menu: try {@code /vmlinuz-xen} with
  * {@code /initrd-xen}, then {@code /boot/vmlinuz-xen} with {@code /boot/initrd-xen}
- * ({@code -xenpae} on i386, whose 32-bit PV kernels must be PAE), first where pygrub looks by
+ * ({@code -xenpae} on i386, whose 32-bit PV kernels must be PAE; a profile that knows better
+ * names the suffix in its variable {@value #FLAVOUR_VARIABLE}), first where pygrub looks by
  * itself (the first filesystem it can open), then on each later partition with pygrub's
  * {@code --offset}. The first pair that exists is stored in {@code PV-bootloader-args} as
  * {@code --kernel K --ramdisk R [--offset BYTES]}, replacing any kernel, ramdisk, offset or
@@ -27,11 +29,13 @@ import org.xenproject.eliloader.toolstack.RecordEdit;
 public final class DomULoaderProbe implements RoundAction {
     public static final String NAME = "domuloader-probe";
     static final List<String> DIRECTORIES = List.of("/", "/boot/");
+    /** The profile variable naming the installed Xen kernel's suffix ({@code vmlinuz-SUFFIX}, {@code initrd-SUFFIX}). */
+    public static final String FLAVOUR_VARIABLE = "xen-flavour";
 
     @Override
     public void run(InstallContext context) {
         BootRequest request = context.bootRequest();
-        String flavour = kernelFlavour(context.settings().arch());
+        String flavour = kernelFlavour(context);
         try (PygrubProbe probe = PygrubProbe.open(request)) {
             Pygrub.Outcome menu = probe.run(List.of());
             if (menu.succeeded()) {
@@ -75,6 +79,20 @@ public final class DomULoaderProbe implements RoundAction {
                     + noMenu + ") and none of " + pairs + " exists" + where + "; the VM stays in install round "
                     + context.settings().round() + ".");
         }
+    }
+
+    /** The profile's {@value #FLAVOUR_VARIABLE} when it has one, else the default for the install arch. */
+    static String kernelFlavour(InstallContext context) {
+        if (!context.profile().variables().containsKey(FLAVOUR_VARIABLE)) {
+            return kernelFlavour(context.settings().arch());
+        }
+        String flavour = context.expand("${" + FLAVOUR_VARIABLE + "}").strip();
+        if (!flavour.matches("[A-Za-z0-9._+-]+")) {
+            throw new ProfileException(context.profile().origin() + ": variables." + FLAVOUR_VARIABLE + " is \""
+                    + flavour + "\" for install-arch " + context.settings().arch()
+                    + "; it must be a kernel file suffix such as xen or xenpae.");
+        }
+        return flavour;
     }
 
     /** {@code xenpae} for i386 guests, {@code xen} for 64-bit ones. */

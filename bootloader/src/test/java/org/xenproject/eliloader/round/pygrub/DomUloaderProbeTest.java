@@ -30,7 +30,7 @@ class DomUloaderProbeTest {
 
     static VmStoreFixture sles10Round2(String arch) {
         return VmStoreFixture.vm().other("install-repository", "http://127.0.0.1:9/sles10")
-                .other("install-distro", "test-sles-10").other("install-round", "2").other("install-arch", arch)
+                .other("install-distro", "sles-10").other("install-round", "2").other("install-arch", arch)
                 .field("PV_args", PV_ARGS);
     }
 
@@ -141,6 +141,45 @@ class DomUloaderProbeTest {
         assertThat(Files.readString(lab.kernel())).isEqualTo("PAE kernel\n");
         assertThat(Files.readString(lab.ramdisk())).isEqualTo("PAE initrd\n");
         PygrubHandoffTest.assertSwitchedToPygrub(lab, "--kernel /boot/vmlinuz-xenpae --ramdisk /boot/initrd-xenpae");
+    }
+
+    @Test
+    void aProfileNamesTheKernelFlavourItsSystemInstalls() throws IOException {
+        // a packager's SLES 10 variant whose 64-bit systems run the -xen-debug kernel
+        Path profiles = Files.createDirectories(dir.resolve("profiles.d"));
+        Files.writeString(profiles.resolve("sles-10-debug.yaml"), "extends: sles-10\n"
+                + "variables:\n  xen-flavour: {value: xen-debug, by-arch: {i386: xenpae}}\n");
+        DiskImages.FileTree files = slesRoot().file("/boot/vmlinuz-xen", "plain\n").file("/boot/initrd-xen", "plain\n")
+                .file("/boot/vmlinuz-xen-debug", "debug kernel\n").file("/boot/initrd-xen-debug", "debug initrd\n");
+        Path disk = DiskImages.ext3(dir.resolve("sles.img"), files, 16);
+        PygrubLab lab = new PygrubLab(dir).profiles(profiles)
+                .vm(sles10Round2("x86_64").other("install-distro", "sles-10-debug"));
+
+        Run run = lab.xenopsd(disk, "simple");
+
+        assertThat(run.status()).as(run.stderr()).isZero();
+        assertThat(Files.readString(lab.kernel())).isEqualTo("debug kernel\n");
+        PygrubHandoffTest.assertSwitchedToPygrub(lab, "--kernel /boot/vmlinuz-xen-debug --ramdisk /boot/initrd-xen-debug");
+    }
+
+    @Test
+    void aFlavourThatIsNoFileSuffixIsAProfileErrorAndChangesNothing() throws IOException {
+        Path profiles = Files.createDirectories(dir.resolve("profiles.d"));
+        Path profile = Files.writeString(profiles.resolve("sles-10-bad.yaml"), "extends: sles-10\n"
+                + "variables:\n  xen-flavour: \"../xen\"\n");
+        Path disk = DiskImages.ext3(dir.resolve("sles.img"), slesRoot().file("/boot/vmlinuz-xen", "k\n"), 16);
+        PygrubLab lab = new PygrubLab(dir).profiles(profiles)
+                .vm(sles10Round2("x86_64").other("install-distro", "sles-10-bad"));
+        byte[] before = Files.readAllBytes(lab.store());
+
+        Run run = lab.xenopsd(disk, "simple");
+
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.stderr()).isEqualTo("RuntimeError: INTERNAL_ERROR\n" + profile
+                + ": variables.xen-flavour is \"../xen\" for install-arch x86_64; it must be a kernel file suffix such"
+                + " as xen or xenpae.\n");
+        assertThat(lab.outputNames()).isEmpty();
+        assertThat(Files.readAllBytes(lab.store())).isEqualTo(before);
     }
 
     @Test

@@ -38,7 +38,7 @@ class Round2DiskEditsTest {
                 .vbd("1", false, "Disk", true, Map.of("install-updates-disk", "true"))
                 .vbd("2", false, "Disk", false, Map.of("purpose", "data"))
                 .vbd("3", false, "CD", true, Map.of())
-                .other("install-repository", "nfs://127.0.0.1/rhel4").other("install-distro", "test-rhel-4")
+                .other("install-repository", "nfs://127.0.0.1/rhel4").other("install-distro", "rhel-4.1")
                 .other("install-round", "2");
     }
 
@@ -66,7 +66,7 @@ class Round2DiskEditsTest {
         // an earlier attempt removed the disk but stopped before the round was recorded
         Path disk = DiskImages.ext3(dir.resolve("rhel4.img"), rhel4Disk(), 16);
         PygrubLab lab = new PygrubLab(dir).vm(VmStoreFixture.vm().other("install-repository", "nfs://127.0.0.1/rhel4")
-                .other("install-distro", "test-rhel-4").other("install-round", "2"));
+                .other("install-distro", "rhel-4.1").other("install-round", "2"));
 
         Run run = lab.xenopsd(disk, "simple");
 
@@ -80,17 +80,67 @@ class Round2DiskEditsTest {
         Path disk = DiskImages.ext3(dir.resolve("rhel4.img"), rhel4Disk(), 16);
         PygrubLab lab = new PygrubLab(dir).vm(VmStoreFixture.vm().noVbds()
                 .vbd("0", true, "Disk", true, Map.of("install-updates-disk", "true"))
-                .other("install-repository", "nfs://127.0.0.1/rhel4").other("install-distro", "test-rhel-4")
+                .other("install-repository", "nfs://127.0.0.1/rhel4").other("install-distro", "rhel-4.1")
                 .other("install-round", "2"));
         byte[] before = Files.readAllBytes(lab.store());
 
         Run run = lab.xenopsd(disk, "simple");
 
         assertThat(run.status()).isEqualTo(1);
-        assertThat(run.stderr()).isEqualTo("RuntimeError: INVALID_SOURCE\nVBD vbd-0 at userdevice 0 carries"
-                + " other-config:install-updates-disk=true, but userdevice 0 holds the installed system; it was not removed.\n");
+        assertThat(run.stderr()).isEqualTo("RuntimeError: INVALID_SOURCE\nVBD vbd-0 at userdevice 0 is marked as the"
+                + " updates disk (other-config:install-updates-disk=true), but userdevice 0 holds the installed system;"
+                + " it was not removed.\n");
         assertThat(lab.outputNames()).isEmpty();
         assertThat(Files.readAllBytes(lab.store())).isEqualTo(before);
+    }
+
+    @Test
+    void aProfileNamingItsOwnMarkerRemovesThatDiskOnly() throws IOException {
+        // a packager's RHEL 4 variant whose template marks the updates disk differently
+        Path profiles = Files.createDirectories(dir.resolve("profiles.d"));
+        Files.writeString(profiles.resolve("rhel-4-site.yaml"), String.join("\n",
+                "extends: anaconda",
+                "bundled-files:",
+                "  - {kernel: \"rhel44/${arch}/vmlinuz\", ramdisk: \"rhel44/${arch}/initrd.img\"}",
+                "updates-disk:",
+                "  other-config: {site-role: drivers}",
+                "rounds:",
+                "  - [bundled-boot-files]",
+                "  - [remove-updates-disk, pygrub-handoff]", ""));
+        Path disk = DiskImages.ext3(dir.resolve("rhel4.img"), rhel4Disk(), 16);
+        PygrubLab lab = new PygrubLab(dir).profiles(profiles).vm(rhel4Round2().vbd("4", false, "Disk", true,
+                Map.of("site-role", "Drivers ")).other("install-distro", "rhel-4-site"));
+
+        Run run = lab.xenopsd(disk, "simple");
+
+        assertThat(run.status()).as(run.stderr()).isZero();
+        // the conventional marker on vbd-1 means nothing to this profile
+        assertThat(VmStoreFixture.vbds(lab.store())).containsOnlyKeys("vbd-0", "vbd-1", "vbd-2", "vbd-3");
+        PygrubHandoffTest.assertSwitchedToPygrub(lab, "");
+    }
+
+    @Test
+    void aProfileMarkerOnTheSystemDiskIsRefusedNamingIt() throws IOException {
+        Path profiles = Files.createDirectories(dir.resolve("profiles.d"));
+        Files.writeString(profiles.resolve("rhel-4-slot.yaml"), String.join("\n",
+                "extends: rhel-4.4",
+                "updates-disk: {userdevice: \"0\"}",
+                ""));
+        Path disk = DiskImages.ext3(dir.resolve("rhel4.img"), rhel4Disk(), 16);
+        PygrubLab lab = new PygrubLab(dir).profiles(profiles).vm(VmStoreFixture.vm().noVbds()
+                .vbd("0", true, "Disk", true, Map.of("install-updates-disk", "true"))
+                .other("install-repository", "nfs://127.0.0.1/rhel4").other("install-distro", "rhel-4-slot")
+                .other("install-round", "2"));
+        byte[] before = Files.readAllBytes(lab.store());
+
+        Run run = lab.xenopsd(disk, "simple");
+
+        // extends merges maps: the marker is rhel-4.4's other-config pair and the slot
+        assertThat(run.stderr()).isEqualTo("RuntimeError: INVALID_SOURCE\nVBD vbd-0 at userdevice 0 is marked as the"
+                + " updates disk (other-config:install-updates-disk=true and userdevice 0), but userdevice 0 holds the"
+                + " installed system; it was not removed.\n");
+        assertThat(Files.readAllBytes(lab.store())).isEqualTo(before);
+        assertThat(lab.outputNames()).isEmpty();
     }
 
     @Test
@@ -108,12 +158,13 @@ class Round2DiskEditsTest {
         assertThat(lab.outputNames()).isEmpty();
     }
 
-    static VmStoreFixture cdInstall(String repository) {
+    /** A VM whose CD drive (userdevice 3) boots, installing with profile {@code distro}. */
+    static VmStoreFixture cdInstall(String repository, String distro) {
         return VmStoreFixture.vm().noVbds()
                 .vbd("0", false, "Disk", true, Map.of())
                 .vbd("1", false, "Disk", true, Map.of())
                 .vbd("3", true, "CD", true, Map.of())
-                .other("install-repository", repository).other("install-distro", "test-cd-pygrub");
+                .other("install-repository", repository).other("install-distro", distro);
     }
 
     static DiskImages.FileTree installerMedium() {
@@ -126,7 +177,8 @@ class Round2DiskEditsTest {
     void cdInstallMakesTheNextBootComeFromUserdeviceZero() throws IOException {
         // pygrub reads the installer medium (here an ext3 image standing in for the CD)
         Path medium = DiskImages.ext3(dir.resolve("cd.img"), installerMedium(), 16);
-        PygrubLab lab = new PygrubLab(dir).vm(cdInstall("cdrom"));
+        // the shipped pygrub profile: a CD install is one round, pygrub reading the CD
+        PygrubLab lab = new PygrubLab(dir).vm(cdInstall("cdrom", "pygrub"));
 
         Run run = lab.xenopsd(medium, "simple0");
 
@@ -143,7 +195,8 @@ class Round2DiskEditsTest {
     @Test
     void networkInstallLeavesTheVbdsAlone() throws IOException {
         Path medium = DiskImages.ext3(dir.resolve("cd.img"), installerMedium(), 16);
-        PygrubLab lab = new PygrubLab(dir).vm(cdInstall("http://127.0.0.1:9/tree"));
+        // no shipped profile names boot-from-first-disk in a network round: a test profile does
+        PygrubLab lab = new PygrubLab(dir).vm(cdInstall("http://127.0.0.1:9/tree", "test-cd-pygrub"));
 
         Run run = lab.xenopsd(medium, "simple");
 
@@ -158,7 +211,7 @@ class Round2DiskEditsTest {
         Path medium = DiskImages.ext3(dir.resolve("cd.img"), installerMedium(), 16);
         PygrubLab lab = new PygrubLab(dir).vm(VmStoreFixture.vm().noVbds().vbd("0", true, "CD", true, Map.of())
                 .vbd("1", false, "Disk", true, Map.of())
-                .other("install-repository", "cdrom").other("install-distro", "test-cd-pygrub"));
+                .other("install-repository", "cdrom").other("install-distro", "pygrub"));
         byte[] before = Files.readAllBytes(lab.store());
 
         Run run = lab.xenopsd(medium, "simple");

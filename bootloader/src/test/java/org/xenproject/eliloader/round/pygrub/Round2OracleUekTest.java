@@ -42,7 +42,7 @@ class Round2OracleUekTest {
 
     static VmStoreFixture oracleRound2() {
         return VmStoreFixture.vm().other("install-repository", "http://127.0.0.1:9/ol5")
-                .other("install-distro", "test-oracle-5").other("install-round", "2");
+                .other("install-distro", "oracle-5").other("install-round", "2");
     }
 
     @ParameterizedTest(name = "el5uek first, {0}")
