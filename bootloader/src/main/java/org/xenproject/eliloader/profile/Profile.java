@@ -40,7 +40,8 @@ public final class Profile {
             "debian-release", "install-methods");
     /** Variables every profile can use without declaring them. */
     public static final Set<String> BUILTIN_VARIABLES = Set.of("repository", "repository-scheme", "repository-host",
-            "repository-path", "arch", "install-arch", "release", "vnc-password", "install-kernel", "install-ramdisk");
+            "repository-path", "repository-anaconda", "arch", "install-arch", "release", "vnc-password", "install-kernel",
+            "install-ramdisk");
     /** The action that hands the boot over to pygrub; it must end its round. */
     static final String HANDOFF = "pygrub-handoff";
 

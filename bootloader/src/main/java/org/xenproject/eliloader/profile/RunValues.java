@@ -38,6 +38,10 @@ public record RunValues(String repository, String installArch, Function<String, 
         vars.put("repository-scheme", parts[0]);
         vars.put("repository-host", parts[1]);
         vars.put("repository-path", parts[2]);
+        // anaconda (method= and inst.repo=) knows NFS trees only as nfs:SERVER:/PATH
+        vars.put("repository-anaconda", "nfs".equals(parts[0])
+                ? "nfs:" + stripTrailingColon(parts[1]) + ":" + (parts[2].startsWith("/") ? parts[2] : "/" + parts[2])
+                : trimmed);
         vars.put("arch", profile.archName(installArch));
         vars.put("install-arch", installArch);
         vars.put("release", orEmpty(setting("debian-release")));
@@ -69,6 +73,10 @@ public record RunValues(String repository, String installArch, Function<String, 
             return new String[] {"nfs", colon < 0 ? rest : rest.substring(0, colon), colon < 0 ? "" : rest.substring(colon + 1)};
         }
         return new String[] {location, "", ""};
+    }
+
+    private static String stripTrailingColon(String host) {
+        return host.endsWith(":") ? host.substring(0, host.length() - 1) : host;
     }
 
     private static String strip(String path) {

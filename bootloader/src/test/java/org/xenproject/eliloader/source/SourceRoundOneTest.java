@@ -141,17 +141,21 @@ class SourceRoundOneTest {
                 Via.network("ftp-user", p -> ftp.userUrl(p), VsftpdPeer.PASSWORD),
                 Via.network("smb-guest", p -> smb.guestUrl(p), null),
                 Via.network("smb-user", p -> smb.userUrl(p), SambaPeer.PASSWORD),
-                Via.network("nfs-url", p -> "nfs://" + GaneshaPeer.HOST + GaneshaPeer.EXPORT + "/" + p, null),
-                // the other two spellings: messages name files by the nfs:// URL
+                // every spelling reaches anaconda as nfs:SERVER:/PATH, the only form it knows;
+                // messages name files by the nfs:// URL
+                new Via("nfs-url", p -> "nfs://" + GaneshaPeer.HOST + GaneshaPeer.EXPORT + "/" + p,
+                        tree -> Path.of("/dev/null"), SourceRoundOneTest::nfsUrl, SourceRoundOneTest::anacondaNfs, null),
                 new Via("nfs-colon", p -> "nfs:" + GaneshaPeer.HOST + ":" + GaneshaPeer.EXPORT + "/" + p,
-                        tree -> Path.of("/dev/null"), SourceRoundOneTest::nfsUrl,
-                        p -> "method=nfs:" + GaneshaPeer.HOST + ":" + GaneshaPeer.EXPORT + "/" + p + "/", null),
+                        tree -> Path.of("/dev/null"), SourceRoundOneTest::nfsUrl, SourceRoundOneTest::anacondaNfs, null),
                 new Via("nfs-url-colon-slash", p -> "nfs://" + GaneshaPeer.HOST + ":" + GaneshaPeer.EXPORT + "/" + p + "/",
-                        tree -> Path.of("/dev/null"), SourceRoundOneTest::nfsUrl,
-                        p -> "method=nfs://" + GaneshaPeer.HOST + ":" + GaneshaPeer.EXPORT + "/" + p + "/", null),
+                        tree -> Path.of("/dev/null"), SourceRoundOneTest::nfsUrl, SourceRoundOneTest::anacondaNfs, null),
                 Via.network("file", p -> "file://" + SourceFixtures.fixtureTree().getParent().resolve(p), null),
                 Via.cdrom("xorriso"),
                 Via.cdrom("genisoimage"));
+    }
+
+    private static String anacondaNfs(String tree) {
+        return "method=nfs:" + GaneshaPeer.HOST + ":" + GaneshaPeer.EXPORT + "/" + tree + "/";
     }
 
     private static String nfsUrl(String tree, String file) {
