@@ -107,7 +107,7 @@ final class ProbeCommand {
                             + rounds.size() + " round(s).");
                 }
                 for (String action : rounds.get(round - 1)) {
-                    if (FETCHING.contains(action) && Actions.implemented(action)) {
+                    if (FETCHING.contains(action)) {
                         if (action.equals(FetchBootFiles.NAME)) {
                             line("layout", FetchBootFiles.choose(context).how());
                         }
