@@ -11,11 +11,10 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.xenproject.eliloader.testpeers.NginxPeer;
+import org.xenproject.eliloader.testpeers.TreesOverHttp;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
@@ -24,22 +23,11 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
 class RoundOneInitrdFixupTest {
     private static final Path VENDOR_INITRD = ProjectPaths.trees().resolve("rhel5/images/xen/initrd.img");
 
-    @TempDir
-    static Path serverDir;
-    static NginxPeer nginx;
+    @RegisterExtension
+    static final TreesOverHttp nginx = new TreesOverHttp();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        nginx = NginxPeer.serve(ProjectPaths.trees(), serverDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        nginx.close();
-    }
 
     @Test
     void mappedInitrdIsPatchedWithTheOverlayAndTheVendorCopyIsGone() throws Exception {

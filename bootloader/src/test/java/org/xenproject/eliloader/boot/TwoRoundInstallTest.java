@@ -14,11 +14,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.xenproject.eliloader.testpeers.NginxPeer;
+import org.xenproject.eliloader.testpeers.TreesOverHttp;
 import org.xenproject.eliloader.testsupport.DiskImages;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
 import org.xenproject.eliloader.testsupport.PygrubLab;
@@ -45,22 +44,11 @@ class TwoRoundInstallTest {
     static final String USING_MENU_LST = "Using <class 'grub.GrubConf.GrubConfigFile'> to parse /grub/menu.lst\n";
     static final String USING_GRUB_CONF = "Using <class 'grub.GrubConf.GrubConfigFile'> to parse /boot/grub/grub.conf\n";
 
-    @TempDir
-    static Path peerDir;
-    static NginxPeer nginx;
+    @RegisterExtension
+    static final TreesOverHttp nginx = new TreesOverHttp();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void serve() {
-        nginx = NginxPeer.serve(ProjectPaths.trees(), peerDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        nginx.close();
-    }
 
     // ---- SUSE: round 2 emulates domUloader ----------------------------------------------------
 

@@ -12,12 +12,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.xenproject.eliloader.testpeers.NginxPeer;
+import org.xenproject.eliloader.testpeers.TreesOverHttp;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
@@ -27,22 +26,11 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * arguments and the round plan for a tree, without any VM record.
  */
 class ProbeTest {
-    @TempDir
-    static Path peerDir;
-    static NginxPeer nginx;
+    @RegisterExtension
+    static final TreesOverHttp nginx = new TreesOverHttp();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void serve() {
-        nginx = NginxPeer.serve(ProjectPaths.trees(), peerDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        nginx.close();
-    }
 
     private Run probe(Map<String, String> env, String... args) {
         List<String> argv = new ArrayList<>(List.of("probe"));

@@ -7,13 +7,12 @@ import static org.xenproject.eliloader.profile.BootHarness.tree;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.xenproject.eliloader.profile.BootHarness.Boot;
-import org.xenproject.eliloader.testpeers.NginxPeer;
+import org.xenproject.eliloader.testpeers.TreesOverHttp;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
@@ -23,22 +22,11 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * VM record after the round.
  */
 class ProfileBootTest {
-    @TempDir
-    static Path peerDir;
-    static NginxPeer nginx;
+    @RegisterExtension
+    static final TreesOverHttp nginx = new TreesOverHttp();
 
     @TempDir
     Path work;
-
-    @BeforeAll
-    static void serve() {
-        nginx = NginxPeer.serve(ProjectPaths.trees(), peerDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        nginx.close();
-    }
 
     private VmStoreFixture vm(String tree, String distro, String arch) {
         VmStoreFixture vm = VmStoreFixture.vm().other("install-repository", nginx.url(tree)).other("install-arch", arch);

@@ -13,13 +13,11 @@ import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.xenproject.eliloader.testpeers.NginxPeer;
-import org.xenproject.eliloader.testsupport.ProjectPaths;
+import org.xenproject.eliloader.testpeers.TreesOverHttp;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
@@ -29,22 +27,11 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * where each came from.
  */
 class ProfileLoadingTest {
-    @TempDir
-    static Path peerDir;
-    static NginxPeer nginx;
+    @RegisterExtension
+    static final TreesOverHttp nginx = new TreesOverHttp();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void serve() {
-        nginx = NginxPeer.serve(ProjectPaths.trees(), peerDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        nginx.close();
-    }
 
     @Test
     void profilesInAJarAreReadFromItsDistroProfilesFolderOnly() throws IOException {

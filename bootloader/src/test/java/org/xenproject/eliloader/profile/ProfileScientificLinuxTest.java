@@ -5,17 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.xenproject.eliloader.source.Repository;
 import org.xenproject.eliloader.source.SourceOptions;
 import org.xenproject.eliloader.source.TreeFiles;
 import org.xenproject.eliloader.source.http.HttpSource;
-import org.xenproject.eliloader.testpeers.NginxPeer;
-import org.xenproject.eliloader.testsupport.ProjectPaths;
+import org.xenproject.eliloader.testpeers.TreesOverHttp;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
 /**
@@ -23,22 +21,11 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * tree fixtures/trees/scientific6/ (written by scripts/make-profile-fixtures), and this test.
  */
 class ProfileScientificLinuxTest {
-    @TempDir
-    static Path peerDir;
-    static NginxPeer nginx;
+    @RegisterExtension
+    static final TreesOverHttp nginx = new TreesOverHttp();
 
     @TempDir
     Path work;
-
-    @BeforeAll
-    static void serve() {
-        nginx = NginxPeer.serve(ProjectPaths.trees(), peerDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        nginx.close();
-    }
 
     @Test
     void rhlikeOnAScientificLinux6TreeBootsItsXenInstaller() {

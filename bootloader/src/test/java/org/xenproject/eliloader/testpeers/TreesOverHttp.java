@@ -1,0 +1,51 @@
+package org.xenproject.eliloader.testpeers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.xenproject.eliloader.testsupport.ProjectPaths;
+
+/**
+ * The fixture trees served by a real nginx for the whole test class:
+ * {@code @RegisterExtension static final TreesOverHttp nginx = new TreesOverHttp();}
+ */
+public final class TreesOverHttp implements BeforeAllCallback, AfterAllCallback {
+    private Path workDir;
+    private NginxPeer peer;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        workDir = Files.createTempDirectory("eliloader-nginx-");
+        peer = NginxPeer.serve(ProjectPaths.trees(), workDir);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        if (peer != null) {
+            peer.close();
+        }
+        try (Stream<Path> files = Files.walk(workDir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    public String url(String path) {
+        return peer.url(path);
+    }
+
+    public int port() {
+        return peer.port();
+    }
+
+    public Path accessLog() {
+        return peer.accessLog();
+    }
+}
