@@ -28,15 +28,19 @@ public final class FetchBootFiles implements RoundAction {
     public void run(InstallContext context) {
         Chosen chosen = choose(context);
         PublishedChecksums checksums = PublishedChecksums.of(context);
+        // MD5s only when something looks them up: the profile's vendor initrds or a map file
         context.setKernel(BoundedCopy.fetch(context.source(), chosen.kernel(), "kernel", context.limits().kernel(),
-                context.handover().create("boot_kernel."), checksums.forPath(chosen.kernel()).orElse(null)));
+                context.handover().create("boot_kernel."), checksums.forPath(chosen.kernel()).orElse(null), false));
         if (chosen.ramdisk() != null) {
+            boolean md5 = !context.profile().vendorInitrds().isEmpty() || !context.initrdFixups().entries().isEmpty();
             FetchedFile ramdisk = BoundedCopy.fetch(context.source(), chosen.ramdisk(), "initrd",
                     context.limits().ramdisk(), context.handover().create("boot_ramdisk."),
-                    checksums.forPath(chosen.ramdisk()).orElse(null));
+                    checksums.forPath(chosen.ramdisk()).orElse(null), md5);
             context.setRamdisk(ramdisk);
-            vendorInitrd(context.profile(), ramdisk.md5Hex())
-                    .ifPresent(name -> Log.info("the initrd is the vendor's " + name + " (md5 " + ramdisk.md5Hex() + ")"));
+            if (!context.profile().vendorInitrds().isEmpty()) {
+                vendorInitrd(context.profile(), ramdisk.md5())
+                        .ifPresent(name -> Log.info("the initrd is the vendor's " + name + " (md5 " + ramdisk.md5() + ")"));
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 import okhttp3.Call;
+import okhttp3.ConnectionSpec;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -54,7 +55,10 @@ public final class HttpSource implements InstallSource {
     private static final Pattern CONNECT_REFUSED = Pattern.compile("response code for CONNECT: (\\d{3})");
 
     private final HttpUrl base;
+    /** For http URLs; for https ones too when the repository is https or a CA file is configured. */
     private final OkHttpClient client;
+    /** For https URLs of an http repository (a redirect), made on first use. */
+    private OkHttpClient tlsClient;
     private final SourceOptions options;
     private final ProxySetting proxy;
     private final String user;
@@ -116,8 +120,25 @@ public final class HttpSource implements InstallSource {
         if (options.caFile() != null) {
             TrustFile trust = TrustFile.load(options.caFile());
             builder.sslSocketFactory(trust.context().getSocketFactory(), trust.trustManager());
+            this.client = builder.build();
+        } else if (base.isHttps()) {
+            this.client = builder.build();
+        } else {
+            // a client that speaks only cleartext does not load the system trust store (about 0.2 s);
+            // https (after a redirect) gets a full client, made when needed
+            this.client = builder.connectionSpecs(java.util.List.of(ConnectionSpec.CLEARTEXT)).build();
         }
-        this.client = builder.build();
+    }
+
+    private OkHttpClient clientFor(HttpUrl url) {
+        if (!url.isHttps() || base.isHttps() || options.caFile() != null) {
+            return client;
+        }
+        if (tlsClient == null) {
+            tlsClient = client.newBuilder().connectionSpecs(java.util.List.of(ConnectionSpec.MODERN_TLS,
+                    ConnectionSpec.CLEARTEXT)).build();
+        }
+        return tlsClient;
     }
 
     @Override
@@ -288,7 +309,7 @@ public final class HttpSource implements InstallSource {
     }
 
     private Response execute(Request request, Attempts attempts) throws IOException {
-        Call call = client.newCall(request);
+        Call call = clientFor(request.url()).newCall(request);
         call.timeout().timeout(attempts.remaining().toNanos(), TimeUnit.NANOSECONDS);
         Response response;
         try {
