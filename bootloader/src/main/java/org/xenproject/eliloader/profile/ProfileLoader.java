@@ -35,7 +35,11 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 public final class ProfileLoader {
     static final String JAR_FOLDER = "distro-profiles/";
     private static final String SUFFIX = ".yaml";
-    private static final Map<String, ProfileDocument> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Documents by the exact text they were parsed from, seeded with the build's snapshot of the
+     * shipped profiles: their texts (in the jar and in the shipped directory) need no YAML parsing.
+     */
+    private static final Map<String, ProfileDocument> PARSED = seeded();
 
     private ProfileLoader() {
     }
@@ -130,7 +134,15 @@ public final class ProfileLoader {
         return id == null ? defaultId : id.toString();
     }
 
-    private static ProfileDocument parseText(String defaultId, String origin, String text) {
+    private static Map<String, ProfileDocument> seeded() {
+        Map<String, ProfileDocument> parsed = new java.util.concurrent.ConcurrentHashMap<>();
+        for (ProfileSnapshot.Entry entry : ProfileSnapshot.shipped()) {
+            parsed.put(entry.text(), entry.document());
+        }
+        return parsed;
+    }
+
+    static ProfileDocument parseText(String defaultId, String origin, String text) {
         LoadSettings settings = LoadSettings.builder().setLabel(origin).setAllowDuplicateKeys(false).build();
         Object root;
         Map<String, Integer> lines = new LinkedHashMap<>();
