@@ -39,6 +39,18 @@ final class InitrdFixupStep {
         }
         Log.info("patching the initrd (md5 " + md5 + ") with " + entry.get().overlay() + " ("
                 + entry.get().mode() + ", " + entry.get().origin() + ")");
+        // the fetched file is the run's own: an appended overlay goes on its end, without a copy
+        if (fixups.appendInPlace(entry.get(), vendor.path(), context.limits().ramdisk(),
+                InitrdFixups.DEFAULT_DECOMPRESSED_LIMIT)) {
+            try {
+                context.setRamdisk(new FetchedFile(vendor.path(), Files.size(vendor.path()), md5, vendor.source(),
+                        vendor.verification()));
+            } catch (IOException e) {
+                throw new BootloaderException(ErrorCode.INTERNAL_ERROR, "Cannot read the patched initrd "
+                        + vendor.path() + ": " + e.getMessage(), e);
+            }
+            return;
+        }
         Path patched = fixups.apply(entry.get(), vendor.path(), vendor.path().getParent(),
                 context.limits().ramdisk(), InitrdFixups.DEFAULT_DECOMPRESSED_LIMIT);
         context.handover().adopt(patched);
