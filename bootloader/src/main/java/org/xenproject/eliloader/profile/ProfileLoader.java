@@ -39,7 +39,15 @@ public final class ProfileLoader {
      * Documents by the exact text they were parsed from, seeded with the build's snapshot of the
      * shipped profiles: their texts (in the jar and in the shipped directory) need no YAML parsing.
      */
-    private static final Map<String, ProfileDocument> PARSED = seeded();
+    private static final Map<String, ProfileDocument> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The build's snapshot of the jar's profiles (empty when there is none). */
+    private static final List<ProfileSnapshot.Entry> SHIPPED = ProfileSnapshot.shipped();
+
+    static {
+        for (ProfileSnapshot.Entry entry : SHIPPED) {
+            PARSED.put(entry.text(), entry.document());
+        }
+    }
 
     private ProfileLoader() {
     }
@@ -55,6 +63,10 @@ public final class ProfileLoader {
                 return fromDirectory(Path.of(marker.toURI()));
             }
             if ("jar".equals(marker.getProtocol())) {
+                if (!SHIPPED.isEmpty()) {
+                    // the snapshot was made from these very files when the jar was built
+                    return SHIPPED.stream().map(ProfileSnapshot.Entry::document).toList();
+                }
                 String spec = marker.getPath();
                 Path jar = Path.of(new URL(spec.substring(0, spec.indexOf("!/"))).toURI());
                 return fromJar(jar);
@@ -132,14 +144,6 @@ public final class ProfileLoader {
     private static String idOf(ProfileDocument doc, String defaultId) {
         Object id = doc.data().get("id");
         return id == null ? defaultId : id.toString();
-    }
-
-    private static Map<String, ProfileDocument> seeded() {
-        Map<String, ProfileDocument> parsed = new java.util.concurrent.ConcurrentHashMap<>();
-        for (ProfileSnapshot.Entry entry : ProfileSnapshot.shipped()) {
-            parsed.put(entry.text(), entry.document());
-        }
-        return parsed;
     }
 
     static ProfileDocument parseText(String defaultId, String origin, String text) {

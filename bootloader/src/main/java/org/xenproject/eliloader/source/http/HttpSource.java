@@ -103,8 +103,14 @@ public final class HttpSource implements InstallSource {
         this.trust = options.caFile() == null ? null : TrustFile.load(options.caFile());
     }
 
+    /** Every request has its own connection (PlainHttp) or goes through OkHttp's thread-safe client. */
+    @Override
+    public boolean readsConcurrently() {
+        return true;
+    }
+
     /** OkHttp, for https URLs and for everything sent through a proxy. */
-    private OkHttpClient okHttp() {
+    private synchronized OkHttpClient okHttp() {
         if (client != null) {
             return client;
         }
@@ -177,7 +183,7 @@ public final class HttpSource implements InstallSource {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (client != null) {
             client.dispatcher().executorService().shutdown();
             client.connectionPool().evictAll();
