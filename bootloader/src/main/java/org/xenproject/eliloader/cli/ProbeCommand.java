@@ -143,9 +143,9 @@ final class ProbeCommand {
 
     private void file(String what, FetchedFile file, Profile profile) {
         StringBuilder text = new StringBuilder(file.source() == null ? "?" : file.source());
-        text.append(" (").append(file.size()).append(" bytes, md5 ").append(file.md5Hex()).append(")");
+        text.append(" (").append(file.size()).append(" bytes, md5 ").append(file.md5()).append(")");
         text.append(file.verified() ? " verified: " + file.verification() : " not verified: no published checksum");
-        FetchBootFiles.vendorInitrd(profile, file.md5Hex()).ifPresent(name -> text.append("; vendor initrd ").append(name));
+        FetchBootFiles.vendorInitrd(profile, file.md5()).ifPresent(name -> text.append("; vendor initrd ").append(name));
         line(what, text.toString());
     }
 

@@ -22,9 +22,14 @@ final class CpioAppend {
 
     static void append(Path vendor, Overlay overlay, OutputStream out) throws IOException {
         long size = Files.copy(vendor, out);
+        appendOverlay(size, overlay, out);
+    }
+
+    /** What follows a vendor initrd of {@code vendorSize} bytes: padding, then the overlay member. */
+    static void appendOverlay(long vendorSize, Overlay overlay, OutputStream out) throws IOException {
         // unpack_to_rootfs() skips zeros, and an uncompressed archive must start on a
         // 4-byte boundary; padding keeps whatever follows aligned.
-        out.write(new byte[(int) NewcReader.padding(size)]);
+        out.write(new byte[(int) NewcReader.padding(vendorSize)]);
         OutputStream member = Compression.gzip(new CpioMerge.KeepOpen(out), OVERLAY_GZIP_LEVEL);
         NewcWriter writer = new NewcWriter(member);
         new OverlayEmitter(writer, new OverlayEmitter.InodeCounter()).writeRemaining(overlay);

@@ -148,6 +148,59 @@ public final class InitrdFixups {
         }
     }
 
+    /**
+     * Applies an append-mode cpio entry to the vendor initrd itself, for a caller that owns the
+     * file and hands it over: the overlay is appended to it, so the vendor bytes are neither
+     * copied nor stored twice. Returns false, with the file untouched, when the entry needs a
+     * new file ({@code ext2}, merge mode, a legacy-lz4 vendor initrd, which nothing may follow);
+     * use {@link #apply} then. The same checks and limits as {@link #apply} hold; on failure the
+     * file is cut back to its original bytes.
+     */
+    public boolean appendInPlace(MapEntry entry, Path vendorInitrd, long handoverLimit, long decompressedLimit) {
+        if (entry.kind() != MapEntry.Kind.CPIO || entry.mode() != OverlayMode.APPEND) {
+            return false;
+        }
+        if (!Files.isRegularFile(entry.overlay()) || !Files.isReadable(entry.overlay())) {
+            throw BootloaderException.supportPackageMissing("the overlay " + entry.overlay() + " named at "
+                    + entry.origin() + " for initrd " + entry.md5() + " is missing");
+        }
+        Overlay overlay = Overlay.load(entry.overlay(), new Budget(decompressedLimit));
+        String vendorName = vendorInitrd.getFileName().toString();
+        long size;
+        try (SeekableFileInput vendor = new SeekableFileInput(vendorInitrd)) {
+            InitrdReader.Layout layout = InitrdReader.probe(vendor, ErrorCode.INVALID_SOURCE, "vendor initrd " + vendorName);
+            if (layout.main() == Compression.LZ4_LEGACY) {
+                return false;
+            }
+            size = vendor.size();
+            if (size > handoverLimit) {
+                throw LimitedOutputStream.tooBig(handoverLimit);
+            }
+            InitrdReader.checkFirstMemberIsCpio(vendor, layout, ErrorCode.INVALID_SOURCE, "vendor initrd " + vendorName);
+        } catch (IOException e) {
+            throw BootloaderException.invalidSource("cannot read the vendor initrd " + vendorName + ": " + e.getMessage(), e);
+        }
+        boolean done = false;
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(vendorInitrd,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            try {
+                channel.position(size);
+                LimitedOutputStream limited = new LimitedOutputStream(new BufferedOutputStream(
+                        java.nio.channels.Channels.newOutputStream(channel), 64 * 1024), handoverLimit - size);
+                CpioAppend.appendOverlay(size, overlay, limited);
+                limited.flush();
+                done = true;
+                return true;
+            } finally {
+                if (!done) {
+                    channel.truncate(size);
+                }
+            }
+        } catch (IOException e) {
+            throw BootloaderException.internal("cannot append the overlay to " + vendorInitrd + ": " + e.getMessage(), e);
+        }
+    }
+
     private void applyCpio(OverlayMode mode, SeekableFileInput vendor, Path vendorInitrd, String vendorName,
                            Overlay overlay, Budget budget, long handoverLimit, OutputStream out) throws IOException {
         InitrdReader.Layout layout = InitrdReader.probe(vendor, ErrorCode.INVALID_SOURCE, "vendor initrd " + vendorName);

@@ -1,6 +1,5 @@
 package org.xenproject.eliloader.initrd;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -8,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -21,7 +21,9 @@ import java.util.zip.Deflater;
  * fraction of a percent of single-threaded output.
  *
  * <p>Merging the Debian installer initrd spends most of its time deflating 137 MB; on two
- * cores this nearly halves it. At most {@code 2 × threads} blocks are in flight.
+ * cores this nearly halves it. At most {@code 2 × threads} blocks are in flight, and their
+ * input and output buffers are reused: the stream makes next to no garbage, so the heap (and
+ * the process's memory) stays small however large the archive.
  */
 final class ParallelGzipOutputStream extends OutputStream {
     private static final int BLOCK = 1 << 20;
@@ -31,7 +33,13 @@ final class ParallelGzipOutputStream extends OutputStream {
     private final int level;
     private final ExecutorService pool;
     private final int maxInFlight;
-    private final ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
+    private final ArrayDeque<Job> inFlight = new ArrayDeque<>();
+    /** Input blocks free for reuse (this thread only). */
+    private final ArrayDeque<byte[]> spareBlocks = new ArrayDeque<>();
+    /** Output buffers free for reuse (taken by the workers, given back by this thread). */
+    private final ConcurrentLinkedQueue<byte[]> spareOutputs = new ConcurrentLinkedQueue<>();
+    /** The input of the block written last: the dictionary of the one after it, free once that is written. */
+    private byte[] lastWrittenInput;
     private final CRC32 crc = new CRC32();
     private long size;
     private byte[] block = new byte[BLOCK];
@@ -73,52 +81,70 @@ final class ParallelGzipOutputStream extends OutputStream {
         }
     }
 
+    /** A block being deflated: its input, and the deflate output to come. */
+    private record Job(byte[] input, Future<Deflated> output) { }
+
+    /** {@code length} bytes of deflate output in {@code buffer}. */
+    private record Deflated(byte[] buffer, int length) { }
+
     private void submit(boolean last) throws IOException {
         byte[] input = block;
         int length = used;
         byte[] dictionary = previous;
-        inFlight.add(pool.submit(() -> deflate(input, length, dictionary, last)));
+        inFlight.add(new Job(input, pool.submit(() -> deflate(input, length, dictionary, last))));
         previous = input;
-        block = last ? null : new byte[BLOCK];
+        block = last ? null : spareBlocks.isEmpty() ? new byte[BLOCK] : spareBlocks.pop();
         used = 0;
         drain(last ? 0 : maxInFlight - 1);
     }
 
     private void drain(int keep) throws IOException {
         while (inFlight.size() > keep) {
+            Job job = inFlight.poll();
             try {
-                out.write(inFlight.poll().get());
+                Deflated deflated = job.output().get();
+                out.write(deflated.buffer(), 0, deflated.length());
+                spareOutputs.add(deflated.buffer());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while compressing");
             } catch (ExecutionException e) {
                 throw new IOException("gzip compression failed", e.getCause());
             }
+            if (lastWrittenInput != null) {
+                spareBlocks.push(lastWrittenInput); // its successor, the job just written, is done with it
+            }
+            lastWrittenInput = job.input();
         }
     }
 
-    private byte[] deflate(byte[] input, int length, byte[] dictionary, boolean last) {
+    private Deflated deflate(byte[] input, int length, byte[] dictionary, boolean last) {
         Deflater d = new Deflater(level, true);
         try {
             if (dictionary != null) {
                 d.setDictionary(dictionary, dictionary.length - WINDOW, WINDOW);
             }
             d.setInput(input, 0, length);
-            ByteArrayOutputStream compressed = new ByteArrayOutputStream(length / 2 + 64);
-            byte[] buf = new byte[64 * 1024];
             if (last) {
                 d.finish();
-                while (!d.finished()) {
-                    compressed.write(buf, 0, d.deflate(buf));
-                }
-            } else {
-                int n;
-                do {
-                    n = d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH);
-                    compressed.write(buf, 0, n);
-                } while (n == buf.length);
             }
-            return compressed.toByteArray();
+            byte[] buffer = spareOutputs.poll();
+            if (buffer == null) {
+                buffer = new byte[BLOCK + BLOCK / 8]; // deflate's worst case is the input plus 0.1%
+            }
+            int produced = 0;
+            while (true) {
+                if (produced == buffer.length) {
+                    buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+                }
+                int n = last ? d.deflate(buffer, produced, buffer.length - produced)
+                        : d.deflate(buffer, produced, buffer.length - produced, Deflater.SYNC_FLUSH);
+                produced += n;
+                // done: the stream is finished, or a sync flush that did not fill the buffer
+                if (last ? d.finished() : produced < buffer.length) {
+                    return new Deflated(buffer, produced);
+                }
+            }
         } finally {
             d.end();
         }

@@ -35,7 +35,19 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 public final class ProfileLoader {
     static final String JAR_FOLDER = "distro-profiles/";
     private static final String SUFFIX = ".yaml";
+    /**
+     * Documents by the exact text they were parsed from, seeded with the build's snapshot of the
+     * shipped profiles: their texts (in the jar and in the shipped directory) need no YAML parsing.
+     */
     private static final Map<String, ProfileDocument> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The build's snapshot of the jar's profiles (empty when there is none). */
+    private static final List<ProfileSnapshot.Entry> SHIPPED = ProfileSnapshot.shipped();
+
+    static {
+        for (ProfileSnapshot.Entry entry : SHIPPED) {
+            PARSED.put(entry.text(), entry.document());
+        }
+    }
 
     private ProfileLoader() {
     }
@@ -51,6 +63,10 @@ public final class ProfileLoader {
                 return fromDirectory(Path.of(marker.toURI()));
             }
             if ("jar".equals(marker.getProtocol())) {
+                if (!SHIPPED.isEmpty()) {
+                    // the snapshot was made from these very files when the jar was built
+                    return SHIPPED.stream().map(ProfileSnapshot.Entry::document).toList();
+                }
                 String spec = marker.getPath();
                 Path jar = Path.of(new URL(spec.substring(0, spec.indexOf("!/"))).toURI());
                 return fromJar(jar);
@@ -130,7 +146,7 @@ public final class ProfileLoader {
         return id == null ? defaultId : id.toString();
     }
 
-    private static ProfileDocument parseText(String defaultId, String origin, String text) {
+    static ProfileDocument parseText(String defaultId, String origin, String text) {
         LoadSettings settings = LoadSettings.builder().setLabel(origin).setAllowDuplicateKeys(false).build();
         Object root;
         Map<String, Integer> lines = new LinkedHashMap<>();

@@ -129,7 +129,7 @@ public final class ProfileRegistry {
             return List.of(get(distro));
         }
         List<Profile> matches = new ArrayList<>();
-        for (Profile p : concrete()) {
+        for (Profile p : concreteListing("aliases", distro)) {
             if (p.aliases().contains(distro)) {
                 matches.add(p);
             }
@@ -139,7 +139,29 @@ public final class ProfileRegistry {
 
     /** The profile an alias means when the tree does not tell: the one marked {@code default-for} it. */
     public Optional<Profile> aliasDefault(String alias) {
-        return concrete().stream().filter(p -> p.defaultFor().contains(alias)).findFirst();
+        return concreteListing("default-for", alias).stream().filter(p -> p.defaultFor().contains(alias)).findFirst();
+    }
+
+    /**
+     * The concrete profiles, by id, whose own document may list {@code value} under {@code key}
+     * (a key that is not inherited): only those are resolved, not all of them, which a VM start
+     * would otherwise pay for. A document whose value is not a plain list is resolved too, so that
+     * its error is reported as before.
+     */
+    private List<Profile> concreteListing(String key, String value) {
+        List<Profile> result = new ArrayList<>();
+        for (String id : documents.keySet().stream().sorted().toList()) {
+            Object listed = documents.get(id).data().get(key);
+            if (listed == null || listed instanceof List<?> list && !list.stream().map(String::valueOf).toList()
+                    .contains(value)) {
+                continue;
+            }
+            Profile p = get(id);
+            if (!p.isAbstract()) {
+                result.add(p);
+            }
+        }
+        return result;
     }
 
     /** Every alias some profile carries. */

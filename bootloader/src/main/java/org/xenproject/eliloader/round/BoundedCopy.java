@@ -40,35 +40,35 @@ public final class BoundedCopy {
     /** As {@link #fetch(InstallSource, String, String, long, Path)}, refusing a file whose digest is not {@code expected}. */
     public static FetchedFile fetch(InstallSource source, String path, String what, long limit, Path target,
             Expected expected) {
+        return fetch(source, path, what, limit, target, expected, true);
+    }
+
+    /**
+     * As {@link #fetch(InstallSource, String, String, long, Path, Expected)}; with {@code md5}
+     * false the MD5 is left out unless {@code expected} is one (the file's {@link FetchedFile#md5Hex()}
+     * is then null). Digests are computed on a second thread while the bytes stream in.
+     */
+    public static FetchedFile fetch(InstallSource source, String path, String what, long limit, Path target,
+            Expected expected, boolean md5) {
         String where = source.describe(path);
         try (InstallSource.Resource resource = source.open(path)) {
             OptionalLong announced = resource.length();
             if (announced.isPresent() && announced.getAsLong() > limit) {
                 throw tooBig(what, where, announced.getAsLong(), limit);
             }
-            MessageDigest md5 = digest("md5");
-            MessageDigest check = expected == null || expected.algorithm().equals("md5") ? null : digest(expected.algorithm());
-            long copied = 0;
-            byte[] buffer = new byte[BUFFER];
+            boolean expectsMd5 = expected != null && expected.algorithm().equals("md5");
+            MessageDigest md5Digest = md5 || expectsMd5 ? digest("md5") : null;
+            MessageDigest check = expected == null || expectsMd5 ? null : digest(expected.algorithm());
+            long copied;
             try (InputStream in = resource.stream(); OutputStream out = Files.newOutputStream(target)) {
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    copied += n;
-                    if (copied > limit) {
-                        throw tooBig(what, where, copied, limit);
-                    }
-                    md5.update(buffer, 0, n);
-                    if (check != null) {
-                        check.update(buffer, 0, n);
-                    }
-                    out.write(buffer, 0, n);
-                }
+                copied = md5Digest == null && check == null ? copy(in, out, what, where, limit)
+                        : copyDigesting(in, out, what, where, limit, md5Digest, check);
             }
             if (announced.isPresent() && announced.getAsLong() != copied) {
                 throw BootloaderException.invalidSource("The " + what + " " + where + " was cut short: "
                         + copied + " of " + announced.getAsLong() + " bytes arrived.");
             }
-            String md5Hex = HexFormat.of().formatHex(md5.digest());
+            String md5Hex = md5Digest == null ? null : HexFormat.of().formatHex(md5Digest.digest());
             if (expected != null) {
                 String actual = check == null ? md5Hex : HexFormat.of().formatHex(check.digest());
                 if (!actual.equalsIgnoreCase(expected.hex())) {
@@ -81,6 +81,50 @@ public final class BoundedCopy {
         } catch (IOException e) {
             throw BootloaderException.invalidSource("Cannot fetch the " + what + " " + where + ": " + e.getMessage(), e);
         }
+    }
+
+    private static long copy(InputStream in, OutputStream out, String what, String where, long limit)
+            throws IOException {
+        long copied = 0;
+        byte[] buffer = new byte[BUFFER];
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+            copied += n;
+            if (copied > limit) {
+                throw tooBig(what, where, copied, limit);
+            }
+            out.write(buffer, 0, n);
+        }
+        return copied;
+    }
+
+    /** The copy, with the digests updated on a second thread. */
+    private static long copyDigesting(InputStream in, OutputStream out, String what, String where, long limit,
+            MessageDigest md5, MessageDigest check) throws IOException {
+        MessageDigest[] digests = md5 == null ? new MessageDigest[] {check}
+                : check == null ? new MessageDigest[] {md5} : new MessageDigest[] {md5, check};
+        long copied = 0;
+        try (DigestThread digester = new DigestThread(BUFFER, digests)) {
+            while (true) {
+                byte[] buffer = digester.buffer();
+                int n = in.readNBytes(buffer, 0, buffer.length);
+                if (n <= 0) {
+                    digester.giveBack(buffer);
+                    break;
+                }
+                copied += n;
+                if (copied > limit) {
+                    throw tooBig(what, where, copied, limit);
+                }
+                out.write(buffer, 0, n);
+                digester.digest(buffer, n);
+            }
+            digester.finish();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while copying");
+        }
+        return copied;
     }
 
     private static BootloaderException tooBig(String what, String where, long size, long limit) {

@@ -1,16 +1,21 @@
 package org.xenproject.eliloader.round;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.profile.Profile;
 import org.xenproject.eliloader.profile.Profile.BootFiles;
 import org.xenproject.eliloader.profile.TreeMetadata;
+import org.xenproject.eliloader.source.InstallSource;
 
 /**
  * Copies the installer kernel and initrd from the tree into the output directory. A profile may
@@ -28,15 +33,78 @@ public final class FetchBootFiles implements RoundAction {
     public void run(InstallContext context) {
         Chosen chosen = choose(context);
         PublishedChecksums checksums = PublishedChecksums.of(context);
-        context.setKernel(BoundedCopy.fetch(context.source(), chosen.kernel(), "kernel", context.limits().kernel(),
-                context.handover().create("boot_kernel."), checksums.forPath(chosen.kernel()).orElse(null)));
-        if (chosen.ramdisk() != null) {
-            FetchedFile ramdisk = BoundedCopy.fetch(context.source(), chosen.ramdisk(), "initrd",
-                    context.limits().ramdisk(), context.handover().create("boot_ramdisk."),
-                    checksums.forPath(chosen.ramdisk()).orElse(null));
-            context.setRamdisk(ramdisk);
-            vendorInitrd(context.profile(), ramdisk.md5Hex())
-                    .ifPresent(name -> Log.info("the initrd is the vendor's " + name + " (md5 " + ramdisk.md5Hex() + ")"));
+        InstallSource source = context.source();
+        Path kernelFile = context.handover().create("boot_kernel.");
+        BoundedCopy.Expected kernelSum = checksums.forPath(chosen.kernel()).orElse(null);
+        Callable<FetchedFile> kernel = () -> BoundedCopy.fetch(source, chosen.kernel(), "kernel",
+                context.limits().kernel(), kernelFile, kernelSum, false);
+        if (chosen.ramdisk() == null) {
+            context.setKernel(call(kernel));
+            return;
+        }
+        // MD5s only when something looks them up: the profile's vendor initrds or a map file
+        boolean md5 = !context.profile().vendorInitrds().isEmpty() || !context.initrdFixups().entries().isEmpty();
+        Path ramdiskFile = context.handover().create("boot_ramdisk.");
+        BoundedCopy.Expected ramdiskSum = checksums.forPath(chosen.ramdisk()).orElse(null);
+        Callable<FetchedFile> initrd = () -> BoundedCopy.fetch(source, chosen.ramdisk(), "initrd",
+                context.limits().ramdisk(), ramdiskFile, ramdiskSum, md5);
+        FetchedFile ramdisk;
+        if (source.readsConcurrently()) {
+            // the kernel on a second thread while the initrd streams in on this one; a failure
+            // is reported as when they are fetched in turn: the kernel's first
+            FutureTask<FetchedFile> kernelTask = new FutureTask<>(kernel);
+            Thread thread = new Thread(kernelTask, "eliloader-kernel");
+            thread.setDaemon(true);
+            thread.start();
+            RuntimeException initrdFailure = null;
+            FetchedFile fetched = null;
+            try {
+                fetched = call(initrd);
+            } catch (RuntimeException e) {
+                initrdFailure = e;
+            }
+            context.setKernel(result(kernelTask));
+            if (initrdFailure != null) {
+                throw initrdFailure;
+            }
+            ramdisk = fetched;
+        } else {
+            context.setKernel(call(kernel));
+            ramdisk = call(initrd);
+        }
+        context.setRamdisk(ramdisk);
+        if (!context.profile().vendorInitrds().isEmpty()) {
+            vendorInitrd(context.profile(), ramdisk.md5())
+                    .ifPresent(name -> Log.info("the initrd is the vendor's " + name + " (md5 " + ramdisk.md5() + ")"));
+        }
+    }
+
+    /** Runs a fetch (which reports failures as unchecked {@link BootloaderException}s). */
+    private static FetchedFile call(Callable<FetchedFile> fetch) {
+        try {
+            return fetch.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw BootloaderException.internal("unexpected failure: " + e, e);
+        }
+    }
+
+    /** The kernel fetched on the other thread, or its failure. */
+    private static FetchedFile result(FutureTask<FetchedFile> task) {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw BootloaderException.internal("interrupted while fetching the kernel", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw BootloaderException.internal("unexpected failure fetching the kernel: " + e.getCause(), e.getCause());
         }
     }
 

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-import org.xenproject.eliloader.config.Setting;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
 import org.xenproject.eliloader.initrd.InitrdFixups;
@@ -16,8 +15,9 @@ import org.xenproject.eliloader.log.Log;
  * After a round has its initrd: when a map file of the guest-installer directory names the
  * initrd's MD5, the mapped overlay is applied and the patched initrd is handed over instead of
  * the vendor's. The map files are the opt-in (packages drop them), so this runs for every
- * profile, like the original's tweak of every fetched initrd. The MD5 was computed while the
- * initrd streamed in, so recognising it costs no second read.
+ * profile, like the original's tweak of every fetched initrd. When there are map entries, the MD5
+ * was computed while the initrd streamed in, so recognising it costs no second read; without
+ * any, no MD5 is computed at all.
  */
 final class InitrdFixupStep {
     private InitrdFixupStep() {
@@ -28,20 +28,35 @@ final class InitrdFixupStep {
         if (vendor == null) {
             return;
         }
-        Path guestInstallerDir = Path.of(context.host().require(Setting.GUEST_INSTALLER_DIR));
-        InitrdFixups fixups = InitrdFixups.load(guestInstallerDir, warning -> Log.info("map files: " + warning));
-        Optional<MapEntry> entry = fixups.lookup(vendor.md5Hex());
+        InitrdFixups fixups = context.initrdFixups();
+        if (fixups.entries().isEmpty()) {
+            return;
+        }
+        String md5 = vendor.md5();
+        Optional<MapEntry> entry = fixups.lookup(md5);
         if (entry.isEmpty()) {
             return;
         }
-        Log.info("patching the initrd (md5 " + vendor.md5Hex() + ") with " + entry.get().overlay() + " ("
+        Log.info("patching the initrd (md5 " + md5 + ") with " + entry.get().overlay() + " ("
                 + entry.get().mode() + ", " + entry.get().origin() + ")");
+        // the fetched file is the run's own: an appended overlay goes on its end, without a copy
+        if (fixups.appendInPlace(entry.get(), vendor.path(), context.limits().ramdisk(),
+                InitrdFixups.DEFAULT_DECOMPRESSED_LIMIT)) {
+            try {
+                context.setRamdisk(new FetchedFile(vendor.path(), Files.size(vendor.path()), md5, vendor.source(),
+                        vendor.verification()));
+            } catch (IOException e) {
+                throw new BootloaderException(ErrorCode.INTERNAL_ERROR, "Cannot read the patched initrd "
+                        + vendor.path() + ": " + e.getMessage(), e);
+            }
+            return;
+        }
         Path patched = fixups.apply(entry.get(), vendor.path(), vendor.path().getParent(),
                 context.limits().ramdisk(), InitrdFixups.DEFAULT_DECOMPRESSED_LIMIT);
         context.handover().adopt(patched);
         context.handover().discard(vendor.path());
         try {
-            context.setRamdisk(new FetchedFile(patched, Files.size(patched), vendor.md5Hex(), vendor.source(),
+            context.setRamdisk(new FetchedFile(patched, Files.size(patched), md5, vendor.source(),
                     vendor.verification()));
         } catch (IOException e) {
             throw new BootloaderException(ErrorCode.INTERNAL_ERROR, "Cannot read the patched initrd " + patched

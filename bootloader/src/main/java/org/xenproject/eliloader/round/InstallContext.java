@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.xenproject.eliloader.config.Setting;
 import org.xenproject.eliloader.config.Settings;
 import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.initrd.InitrdFixups;
+import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.profile.Profile;
 import org.xenproject.eliloader.profile.RunValues;
 import org.xenproject.eliloader.profile.Template;
@@ -38,6 +41,7 @@ public final class InstallContext implements AutoCloseable {
     private final List<RecordEdit> edits = new ArrayList<>();
     private BootRequest bootRequest;
     private PygrubAnswer pygrubAnswer;
+    private InitrdFixups initrdFixups;
 
     public InstallContext(VmRecord vm, InstallSettings settings, Profile profile, Repository repository,
             Supplier<InstallSource> sourceOpener, HandoverFiles handover) {
@@ -104,7 +108,17 @@ public final class InstallContext implements AutoCloseable {
 
     public InstallContext withHost(Settings host) {
         this.host = host;
+        this.initrdFixups = null;
         return this;
+    }
+
+    /** The map files of the host's guest-installer directory, read once per run. */
+    public InitrdFixups initrdFixups() {
+        if (initrdFixups == null) {
+            initrdFixups = InitrdFixups.load(Path.of(host.require(Setting.GUEST_INSTALLER_DIR)),
+                    warning -> Log.info("map files: " + warning));
+        }
+        return initrdFixups;
     }
 
     public HandoverFiles handover() {

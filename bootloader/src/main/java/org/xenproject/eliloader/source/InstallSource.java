@@ -23,6 +23,14 @@ public interface InstallSource extends Closeable {
     /** Opens {@code path} for reading; the length is known when the server tells it. */
     Resource open(String path) throws IOException;
 
+    /**
+     * Whether two files may be opened and read at the same time, from two threads (each read on
+     * its own connection). The round then fetches the kernel while the initrd streams in.
+     */
+    default boolean readsConcurrently() {
+        return false;
+    }
+
     /** An open file of the tree. */
     interface Resource extends Closeable {
         /** The size the server announced, if any; the copy checks it against what arrives. */

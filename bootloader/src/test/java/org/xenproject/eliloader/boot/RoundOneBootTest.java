@@ -184,6 +184,27 @@ class RoundOneBootTest {
         assertThat(boot().status()).as("exactly at the limit is allowed").isZero();
     }
 
+    /** Over http the kernel comes in on a second thread while the initrd streams; failures read as in turn. */
+    @Test
+    void aKernelFailureIsReportedFirstAndNothingIsLeftWhenBothFilesComeAtOnce() throws IOException {
+        long kernelSize = Files.size(TREES.resolve("rhel5/images/xen/vmlinuz"));
+        long initrdSize = Files.size(TREES.resolve("rhel5/images/xen/initrd.img"));
+        VmStoreFixture.vm().other("install-repository", nginx.url("rhel5"))
+                .platform("pv-kernel-max-size", Long.toString(kernelSize - 1)).writeTo(store);
+        Run kernelOnly = boot();
+        assertThat(kernelOnly.errorCode()).isEqualTo("LIMITS");
+        assertThat(kernelOnly.stderr()).contains("The kernel").contains(Long.toString(kernelSize - 1));
+        assertThat(filesIn(out)).as("the initrd fetched meanwhile is removed").isEmpty();
+
+        VmStoreFixture.vm().other("install-repository", nginx.url("rhel5"))
+                .platform("pv-kernel-max-size", Long.toString(kernelSize - 1))
+                .platform("pv-ramdisk-max-size", Long.toString(initrdSize - 1)).writeTo(store);
+        Run both = boot();
+        assertThat(both.errorCode()).isEqualTo("LIMITS");
+        assertThat(both.stderr()).contains("The kernel").doesNotContain("The initrd");
+        assertThat(filesIn(out)).isEmpty();
+    }
+
     @Test
     void injectionThroughTheRecordIsRefused() throws IOException {
         VmStoreFixture.vm().other("install-repository", nginx.url("rhel5"))

@@ -1,6 +1,7 @@
 package org.xenproject.eliloader.initrd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -201,6 +202,49 @@ class CpioFixupsTest {
         List<String> warnings = new ArrayList<>();
         verifyAppended(v, apply(v, "cpio", warnings));
         assertThat(warnings).isEmpty();
+    }
+
+    /** In place, the file the round fetched gets exactly the bytes a separate append would write. */
+    @ParameterizedTest
+    @EnumSource(value = Compression.class, names = {"NONE", "GZIP", "XZ", "ZSTD", "LZ4_FRAME"})
+    void appendInPlaceGivesTheSameBytesAsAppend(Compression c) throws IOException {
+        Vendor v = vendor(c, c == Compression.GZIP);
+        Path separate = apply(v, "cpio", new ArrayList<>());
+        Path own = Files.copy(v.file(), tmp.resolve("fetched-initrd"));
+        InitrdFixups fixups = InitrdFixups.load(guestDir("cpio"), w -> { });
+        MapEntry entry = fixups.lookup("0123456789abcdef0123456789abcdef").orElseThrow();
+        assertThat(fixups.appendInPlace(entry, own, GIB, GIB)).isTrue();
+        assertThat(Files.mismatch(own, separate)).isEqualTo(-1L);
+        verifyAppended(v, own);
+    }
+
+    @Test
+    void appendInPlaceLeavesRewritesToApplyAndTheFileUntouched() throws IOException {
+        Vendor lz4 = vendor(Compression.LZ4_LEGACY, false);
+        byte[] before = Files.readAllBytes(lz4.file());
+        InitrdFixups append = InitrdFixups.load(guestDir("cpio:append"), w -> { });
+        assertThat(append.appendInPlace(append.entries().iterator().next(), lz4.file(), GIB, GIB)).isFalse();
+        assertThat(lz4.file()).hasBinaryContent(before);
+        Files.delete(tmp.resolve("guest-installer/test.map"));
+        InitrdFixups merge = InitrdFixups.load(guestDir("cpio:merge"), w -> { });
+        Vendor gzip = vendor(Compression.GZIP, false);
+        byte[] gzipBefore = Files.readAllBytes(gzip.file());
+        assertThat(merge.appendInPlace(merge.entries().iterator().next(), gzip.file(), GIB, GIB)).isFalse();
+        assertThat(gzip.file()).hasBinaryContent(gzipBefore);
+    }
+
+    @Test
+    void appendInPlaceOverTheLimitIsLimitsAndRestoresTheVendorBytes() throws IOException {
+        Vendor v = vendor(Compression.GZIP, false);
+        byte[] before = Files.readAllBytes(v.file());
+        InitrdFixups fixups = InitrdFixups.load(guestDir("cpio"), w -> { });
+        MapEntry entry = fixups.entries().iterator().next();
+        for (long limit : new long[] {before.length + 10, before.length - 1}) {
+            assertThatThrownBy(() -> fixups.appendInPlace(entry, v.file(), limit, GIB))
+                    .isInstanceOfSatisfying(org.xenproject.eliloader.error.BootloaderException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.LIMITS));
+            assertThat(v.file()).hasBinaryContent(before);
+        }
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xenproject.eliloader.testsupport.DebianInstaller;
 
 /**
  * The real Debian 12 installer initrd (40.8 MB gzip, 137 MB cpio, device nodes) patched
@@ -22,8 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  * installer is absent: run scripts/fetch-debian-installer first.
  */
 class DebianInstallerInitrdTest {
-    static final String DEFAULT_DIR = "/var/cache/eliloader-test/debian-installer-12-netboot-amd64/"
-            + "usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64";
     static final long MIB = 1 << 20;
     /** The defaults of the product: pv-ramdisk-max-size 128 MiB; examine at most 512 MiB. */
     static final long HANDOVER_LIMIT = 128 * MIB;
@@ -39,19 +38,9 @@ class DebianInstallerInitrdTest {
     @TempDir
     Path tmp;
 
-    static Path installerDir() {
-        String env = System.getenv("ELILOADER_DI_DIR");
-        Path dir = Path.of(env != null && !env.isEmpty() ? env : DEFAULT_DIR);
-        if (!Files.isRegularFile(dir.resolve("initrd.gz")) || !Files.isRegularFile(dir.resolve("linux"))) {
-            throw new AssertionError("Debian 12 installer not found in " + dir
-                    + ": run scripts/fetch-debian-installer (or set ELILOADER_DI_DIR to the directory with linux and initrd.gz)");
-        }
-        return dir;
-    }
-
     @BeforeAll
     static void prepare() throws IOException {
-        initrd = installerDir().resolve("initrd.gz");
+        initrd = DebianInstaller.initrd();
         md5 = InitrdFixups.md5Hex(initrd);
         Path overlay = shared.resolve("overlay-tree");
         Path hook = InitrdTrees.file(overlay, "lib/debian-installer-startup.d/S00eliloader",

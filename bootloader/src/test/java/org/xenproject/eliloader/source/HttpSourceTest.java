@@ -182,6 +182,20 @@ class HttpSourceTest {
         }
     }
 
+    /**
+     * An http repository's client speaks cleartext only (no trust store to load); a redirect to
+     * https gets a TLS client, made then, that verifies with the system trust.
+     */
+    @Test
+    void aRedirectFromHttpToHttpsIsVerifiedWithTheSystemTrust() throws Exception {
+        try (InstallSource source = SourceFactory.open(Repository.parse(nginx.url("")), SourceFixtures.quickOptions())) {
+            assertThat(read(source, "images/xen/vmlinuz")).isEqualTo(kernelMd5());
+            BootloaderException e = failure(() -> read(source, "up/vmlinuz"));
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SOURCE);
+            assertThat(e.getMessage()).contains("TLS").contains("--ca-file").doesNotContain("CLEARTEXT");
+        }
+    }
+
     @Test
     void aRedirectFromHttpsToHttpIsRefused() {
         BootloaderException e = failure(() -> {

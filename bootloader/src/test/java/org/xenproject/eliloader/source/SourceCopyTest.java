@@ -82,6 +82,42 @@ class SourceCopyTest {
     }
 
     @Test
+    void theMd5IsLeftOutWhenNothingNeedsItAndThenReadFromTheFile(@TempDir Path dir) throws Exception {
+        FetchedFile f = BoundedCopy.fetch(memory(DATA, DATA.length), "k", "initrd", DATA.length, dir.resolve("k"), null,
+                false);
+        assertThat(f.md5Hex()).isNull();
+        assertThat(dir.resolve("k")).hasBinaryContent(DATA);
+        assertThat(f.md5()).isEqualTo(hex("MD5", DATA));
+    }
+
+    @Test
+    void digestsComputedOnTheDigestThreadMatchTheBytes(@TempDir Path dir) throws Exception {
+        byte[] big = new byte[3_000_001]; // several buffers, the last one partly filled
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) (i * 131 + (i >>> 9));
+        }
+        BoundedCopy.Expected sha = new BoundedCopy.Expected("sha256", hex("SHA-256", big), "SHA256SUMS");
+        FetchedFile f = BoundedCopy.fetch(memory(big, big.length), "i", "initrd", big.length, dir.resolve("i"), sha, true);
+        assertThat(f.md5Hex()).isEqualTo(hex("MD5", big));
+        assertThat(f.verified()).isTrue();
+        assertThat(dir.resolve("i")).hasBinaryContent(big);
+
+        BoundedCopy.Expected wrong = new BoundedCopy.Expected("sha256", hex("SHA-256", DATA), "SHA256SUMS");
+        assertThatThrownBy(() -> BoundedCopy.fetch(memory(big, big.length), "i", "initrd", big.length, dir.resolve("j"),
+                wrong, false)).isInstanceOfSatisfying(BootloaderException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SOURCE);
+                    assertThat(e.getMessage()).contains("does not match the sha256 checksum");
+                });
+        BoundedCopy.Expected md5 = new BoundedCopy.Expected("md5", hex("MD5", big), "MD5SUMS");
+        assertThat(BoundedCopy.fetch(memory(big, big.length), "i", "initrd", big.length, dir.resolve("k"), md5, false)
+                .md5Hex()).as("a published MD5 is always computed").isEqualTo(hex("MD5", big));
+    }
+
+    private static String hex(String algorithm, byte[] data) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance(algorithm).digest(data));
+    }
+
+    @Test
     void anAnnouncedLengthOverTheLimitIsRefusedBeforeReading(@TempDir Path dir) {
         assertThatThrownBy(() -> BoundedCopy.fetch(memory(DATA, DATA.length), "k", "kernel", 1000, dir.resolve("k")))
                 .isInstanceOfSatisfying(BootloaderException.class, e -> {
