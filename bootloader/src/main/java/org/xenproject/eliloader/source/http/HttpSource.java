@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Proxy;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -15,6 +12,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 import okhttp3.Call;
+import okhttp3.ConnectionSpec;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -30,9 +28,7 @@ import org.xenproject.eliloader.source.ResumableStream;
 import org.xenproject.eliloader.source.SourceOptions;
 
 /**
- * An install tree served over http or https. A cleartext request sent straight to the server (no
- * proxy) goes through {@link PlainHttp}, which starts in no time and copies at the speed of the
- * network; https and anything through a proxy go through OkHttp, made on first use.
+ * An install tree served over http or https, read with OkHttp.
  *
  * <ul>
  * <li>https is verified: the JDK's system trust, or exactly the CA file when one is configured.</li>
@@ -59,15 +55,14 @@ public final class HttpSource implements InstallSource {
     private static final Pattern CONNECT_REFUSED = Pattern.compile("response code for CONNECT: (\\d{3})");
 
     private final HttpUrl base;
-    /** OkHttp, for https and proxies: made on first use. */
-    private OkHttpClient client;
-    private final TrustFile trust;
+    /** For http URLs; for https ones too when the repository is https or a CA file is configured. */
+    private final OkHttpClient client;
+    /** For https URLs of an http repository (a redirect), made on first use. */
+    private OkHttpClient tlsClient;
     private final SourceOptions options;
     private final ProxySetting proxy;
     private final String user;
     private final String userDisplay;
-    /** The Authorization header answered to a 401 from the repository's origin, or null. */
-    private final String credential;
 
     public HttpSource(Repository repository, SourceOptions options) {
         String location = repository.location().endsWith("/") ? repository.location() : repository.location() + "/";
@@ -80,9 +75,28 @@ public final class HttpSource implements InstallSource {
         this.options = options;
         this.user = parsed.username().isEmpty() ? null : parsed.username();
         this.userDisplay = user == null ? null : user + (parsed.password().isEmpty() ? "" : ":***");
+        OkHttpClient.Builder builder = new OkHttpClient.Builder()
+                .connectTimeout(options.connectTimeout())
+                .readTimeout(options.readTimeout())
+                .writeTimeout(options.readTimeout())
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .retryOnConnectionFailure(true);
         this.proxy = options.proxy() == null ? null : ProxySetting.parse(options.proxy());
         if (proxy != null) {
+            builder.proxy(proxy.proxy());
+            if (proxy.user() != null) {
+                String credential = Credentials.basic(proxy.user(), proxy.password());
+                builder.proxyAuthenticator((route, response) -> {
+                    if (response.request().header("Proxy-Authorization") != null) {
+                        return null; // refused once: do not loop
+                    }
+                    return response.request().newBuilder().header("Proxy-Authorization", credential).build();
+                });
+            }
             Log.info("fetching " + Repository.mask(base.toString()) + " through the proxy " + proxy);
+        } else {
+            builder.proxy(Proxy.NO_PROXY);
         }
         if (user != null) {
             String password = parsed.password().isEmpty() ? options.repositorySecret().get() : parsed.password();
@@ -91,55 +105,46 @@ public final class HttpSource implements InstallSource {
                         + user + " but no password: store it in a secret and name the secret's uuid in other-config:"
                         + SourceOptions.SECRET_KEY + ".");
             }
-            this.credential = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
-                    .getBytes(StandardCharsets.UTF_8));
+            String credential = Credentials.basic(user, password, StandardCharsets.UTF_8);
+            builder.authenticator((route, response) -> {
+                if (!sameOrigin(response.request().url()) || response.request().header("Authorization") != null) {
+                    return null; // never to another origin; refused once: do not loop
+                }
+                return response.request().newBuilder().header("Authorization", credential).build();
+            });
         } else if (options.repositorySecret().get() != null) {
             throw BootloaderException.invalidSource("other-config:" + SourceOptions.SECRET_KEY
                     + " names a password, but the repository " + repository.masked() + " names no user; write it as "
                     + base.scheme() + "://USER@" + base.host() + "/....");
-        } else {
-            this.credential = null;
         }
-        this.trust = options.caFile() == null ? null : TrustFile.load(options.caFile());
+        if (options.caFile() != null) {
+            TrustFile trust = TrustFile.load(options.caFile());
+            builder.sslSocketFactory(trust.context().getSocketFactory(), trust.trustManager());
+            this.client = builder.build();
+        } else if (base.isHttps()) {
+            this.client = builder.build();
+        } else {
+            // a client that speaks only cleartext does not load the system trust store (about 0.2 s);
+            // https (after a redirect) gets a full client, made when needed
+            this.client = builder.connectionSpecs(java.util.List.of(ConnectionSpec.CLEARTEXT)).build();
+        }
     }
 
-    /** Every request has its own connection (PlainHttp) or goes through OkHttp's thread-safe client. */
+    /** OkHttp's client is thread-safe: the kernel and the initrd may stream at the same time. */
     @Override
     public boolean readsConcurrently() {
         return true;
     }
 
-    /** OkHttp, for https URLs and for everything sent through a proxy. */
-    private synchronized OkHttpClient okHttp() {
-        if (client != null) {
+    private OkHttpClient clientFor(HttpUrl url) {
+        if (!url.isHttps() || base.isHttps() || options.caFile() != null) {
             return client;
         }
-        OkHttpClient.Builder builder = new OkHttpClient.Builder()
-                .connectTimeout(options.connectTimeout())
-                .readTimeout(options.readTimeout())
-                .writeTimeout(options.readTimeout())
-                .followRedirects(false)
-                .followSslRedirects(false)
-                .retryOnConnectionFailure(true);
-        if (proxy != null) {
-            builder.proxy(proxy.proxy());
-            if (proxy.user() != null) {
-                String proxyCredential = Credentials.basic(proxy.user(), proxy.password());
-                builder.proxyAuthenticator((route, response) -> {
-                    if (response.request().header("Proxy-Authorization") != null) {
-                        return null; // refused once: do not loop
-                    }
-                    return response.request().newBuilder().header("Proxy-Authorization", proxyCredential).build();
-                });
-            }
-        } else {
-            builder.proxy(Proxy.NO_PROXY);
+        if (tlsClient == null) {
+            tlsClient = client.newBuilder().connectionSpecs(java.util.List.of(ConnectionSpec.MODERN_TLS,
+                    ConnectionSpec.CLEARTEXT)).build();
         }
-        if (trust != null) {
-            builder.sslSocketFactory(trust.context().getSocketFactory(), trust.trustManager());
-        }
-        client = builder.build();
-        return client;
+        return tlsClient;
     }
 
     @Override
@@ -173,21 +178,19 @@ public final class HttpSource implements InstallSource {
             throw BootloaderException.invalidSource("The server answered HTTP " + first.response.code() + " to a plain GET of "
                     + mask(url) + ".");
         }
-        long length = first.response.contentLength();
+        long length = first.response.body().contentLength();
         OptionalLong announced = length >= 0 ? OptionalLong.of(length) : OptionalLong.empty();
         String validator = validator(first.response);
         HttpUrl target = first.url;
-        ResumableStream stream = new ResumableStream(first.response.body(),
+        ResumableStream stream = new ResumableStream(first.response.body().byteStream(),
                 offset -> resume(url, target, offset, validator, length, attempts), attempts, announced);
         return Resource.of(announced, stream);
     }
 
     @Override
-    public synchronized void close() {
-        if (client != null) {
-            client.dispatcher().executorService().shutdown();
-            client.connectionPool().evictAll();
-        }
+    public void close() {
+        client.dispatcher().executorService().shutdown();
+        client.connectionPool().evictAll();
     }
 
     /** HEAD (GET of one byte when HEAD is not allowed), following redirects. */
@@ -195,11 +198,13 @@ public final class HttpSource implements InstallSource {
         HttpUrl url = requested;
         boolean useGet = false;
         for (int hop = 0; hop <= MAX_REDIRECTS; ) {
-            Map<String, String> headers = new LinkedHashMap<>();
+            Request.Builder request = request(url);
             if (useGet) {
-                headers.put("Range", "bytes=0-0");
+                request.get().header("Range", "bytes=0-0");
+            } else {
+                request.head();
             }
-            try (HttpReply response = execute(useGet ? "GET" : "HEAD", url, headers, attempts)) {
+            try (Response response = execute(request.build(), attempts)) {
                 int code = response.code();
                 if (isRedirect(code)) {
                     url = redirect(requested, url, response);
@@ -229,12 +234,12 @@ public final class HttpSource implements InstallSource {
             throws IOException {
         HttpUrl url = start;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            Map<String, String> headers = new LinkedHashMap<>();
+            Request.Builder request = request(url).get();
             if (offset > 0) {
-                headers.put("Range", "bytes=" + offset + "-");
-                headers.put("If-Range", validator);
+                request.header("Range", "bytes=" + offset + "-");
+                request.header("If-Range", validator);
             }
-            HttpReply response = execute("GET", url, headers, attempts);
+            Response response = execute(request.build(), attempts);
             int code = response.code();
             if (isRedirect(code)) {
                 HttpUrl next;
@@ -277,7 +282,7 @@ public final class HttpSource implements InstallSource {
                     + " and cannot be resumed safely: the server sends neither a strong ETag nor Last-Modified.");
         }
         Exchange exchange = get(requested, url, attempts, offset, validator);
-        HttpReply response = exchange.response;
+        Response response = exchange.response;
         try {
             if (response.code() == 206) {
                 Matcher m = CONTENT_RANGE.matcher(String.valueOf(response.header("Content-Range")));
@@ -291,14 +296,14 @@ public final class HttpSource implements InstallSource {
                     throw changed(requested, "its ETag changed");
                 }
                 Log.info("resumed " + mask(requested) + " at byte " + offset);
-                return response.body();
+                return response.body().byteStream();
             }
             // 200: the server ignored the range, or the file changed (If-Range did not match)
             if (!validator.equals(validator(response))
-                    || (length >= 0 && response.contentLength() >= 0 && response.contentLength() != length)) {
+                    || (length >= 0 && response.body().contentLength() >= 0 && response.body().contentLength() != length)) {
                 throw changed(requested, "it is no longer the version whose first " + offset + " bytes arrived");
             }
-            InputStream in = response.body();
+            InputStream in = response.body().byteStream();
             in.skipNBytes(offset);
             Log.info("resumed " + mask(requested) + " at byte " + offset + " by reading past the first " + offset
                     + " bytes again (the server ignores ranges)");
@@ -309,34 +314,8 @@ public final class HttpSource implements InstallSource {
         }
     }
 
-    /**
-     * One request (redirects are the caller's business). A 401 from the repository's own origin
-     * is answered once with the repository's credentials.
-     */
-    private HttpReply execute(String method, HttpUrl url, Map<String, String> extraHeaders, Attempts attempts)
-            throws IOException {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Accept-Encoding", "identity");
-        headers.put("User-Agent", "eliloader");
-        headers.putAll(extraHeaders);
-        HttpReply reply = send(method, url, headers, attempts);
-        if (reply.code() == 401 && credential != null && sameOrigin(url)) {
-            reply.close();
-            headers.put("Authorization", credential);
-            reply = send(method, url, headers, attempts);
-        }
-        return reply;
-    }
-
-    private HttpReply send(String method, HttpUrl url, Map<String, String> headers, Attempts attempts)
-            throws IOException {
-        if (proxy == null && !url.isHttps()) {
-            return PlainHttp.execute(method, url, headers, options.connectTimeout(), options.readTimeout(), attempts);
-        }
-        Request.Builder builder = new Request.Builder().url(url).method(method, null);
-        headers.forEach(builder::header);
-        Request request = builder.build();
-        Call call = okHttp().newCall(request);
+    private Response execute(Request request, Attempts attempts) throws IOException {
+        Call call = clientFor(request.url()).newCall(request);
         call.timeout().timeout(attempts.remaining().toNanos(), TimeUnit.NANOSECONDS);
         Response response;
         try {
@@ -359,40 +338,7 @@ public final class HttpSource implements InstallSource {
             response.close();
             throw proxyRefused(request.url());
         }
-        return new OkHttpReply(response);
-    }
-
-    /** An OkHttp response as an {@link HttpReply}. */
-    private record OkHttpReply(Response response) implements HttpReply {
-        @Override
-        public int code() {
-            return response.code();
-        }
-
-        @Override
-        public String message() {
-            return response.message();
-        }
-
-        @Override
-        public String header(String name) {
-            return response.header(name);
-        }
-
-        @Override
-        public long contentLength() {
-            return response.body().contentLength();
-        }
-
-        @Override
-        public InputStream body() {
-            return response.body().byteStream();
-        }
-
-        @Override
-        public void close() {
-            response.close();
-        }
+        return response;
     }
 
     private String throughProxy() {
@@ -405,7 +351,11 @@ public final class HttpSource implements InstallSource {
                 + " (HTTP 407) for " + mask(url) + ".");
     }
 
-    private HttpUrl redirect(HttpUrl requested, HttpUrl from, HttpReply response) {
+    private Request.Builder request(HttpUrl url) {
+        return new Request.Builder().url(url).header("Accept-Encoding", "identity").header("User-Agent", "eliloader");
+    }
+
+    private HttpUrl redirect(HttpUrl requested, HttpUrl from, Response response) {
         String location = response.header("Location");
         HttpUrl to = location == null ? null : from.resolve(location);
         if (to == null) {
@@ -433,7 +383,7 @@ public final class HttpSource implements InstallSource {
     }
 
     /** The validator for If-Range: a strong ETag, else Last-Modified, else none. */
-    private static String validator(HttpReply response) {
+    private static String validator(Response response) {
         String etag = response.header("ETag");
         if (etag != null && etag.startsWith("\"")) {
             return etag;
@@ -486,6 +436,6 @@ public final class HttpSource implements InstallSource {
         return url.scheme().equals(base.scheme()) && url.host().equals(base.host()) && url.port() == base.port();
     }
 
-    private record Exchange(HttpUrl url, HttpReply response) {
+    private record Exchange(HttpUrl url, Response response) {
     }
 }
