@@ -21,6 +21,31 @@ public final class ResumableStream extends InputStream {
         InputStream openAt(long offset) throws IOException;
     }
 
+    /** One opening of a file at some offset: the file's whole size and the stream from there. */
+    public interface Segment {
+        long size();
+
+        InputStream stream();
+    }
+
+    /** Opens a file at {@code offset}; {@code first} is the first opening (null for it), to check it is the same file. */
+    @FunctionalInterface
+    public interface SegmentOpener<S extends Segment> {
+        S open(long offset, S first) throws IOException;
+    }
+
+    /**
+     * A file of a known size read through {@code opener}: the first opening is retried as
+     * {@code attempts} allows, later breaks are resumed at the current offset.
+     */
+    public static <S extends Segment> InstallSource.Resource open(Attempts attempts, SegmentOpener<S> opener)
+            throws IOException {
+        S first = attempts.run(() -> opener.open(0, null));
+        OptionalLong length = OptionalLong.of(first.size());
+        return InstallSource.Resource.of(length, new ResumableStream(first.stream(),
+                offset -> opener.open(offset, first).stream(), attempts, length));
+    }
+
     private final Opener opener;
     private final Attempts attempts;
     private final long expected;

@@ -9,7 +9,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.OptionalLong;
 
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
@@ -142,17 +141,11 @@ public final class FtpSource implements InstallSource {
 
     @Override
     public Resource open(String path) throws IOException {
-        Attempts attempts = attempts(path);
-        Transfer first;
         try {
-            first = attempts.run(() -> start(path, 0, null));
+            return ResumableStream.<Transfer>open(attempts(path), (offset, first) -> start(path, offset, first));
         } catch (IOException e) {
             throw failure(path, e);
         }
-        OptionalLong length = OptionalLong.of(first.size);
-        ResumableStream stream = new ResumableStream(first.stream, offset -> start(path, offset, first).stream,
-                attempts, length);
-        return Resource.of(length, stream);
     }
 
     @Override
@@ -355,7 +348,7 @@ public final class FtpSource implements InstallSource {
         return sb.toString();
     }
 
-    private record Transfer(long size, String modified, InputStream stream) {
+    private record Transfer(long size, String modified, InputStream stream) implements ResumableStream.Segment {
     }
 
     /**

@@ -7,7 +7,6 @@ import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.OptionalLong;
 import java.util.Properties;
 
 import jcifs.CIFSContext;
@@ -155,17 +154,11 @@ public final class SmbSource implements InstallSource {
 
     @Override
     public Resource open(String path) throws IOException {
-        Attempts attempts = attempts(path);
-        Segment first;
         try {
-            first = attempts.run(() -> segment(path, 0, null));
+            return ResumableStream.<Segment>open(attempts(path), (offset, first) -> segment(path, offset, first));
         } catch (IOException e) {
             throw failure(path, e);
         }
-        OptionalLong length = OptionalLong.of(first.size);
-        ResumableStream stream = new ResumableStream(first.stream, offset -> segment(path, offset, first).stream,
-                attempts, length);
-        return Resource.of(length, stream);
     }
 
     @Override
@@ -275,6 +268,6 @@ public final class SmbSource implements InstallSource {
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    private record Segment(long size, long modified, InputStream stream) {
+    private record Segment(long size, long modified, InputStream stream) implements ResumableStream.Segment {
     }
 }
