@@ -21,6 +21,7 @@ final class DigestThread implements AutoCloseable {
     private final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(BUFFERS + 1);
     private final Thread thread;
     private boolean ended;
+    private volatile Throwable failure;
 
     DigestThread(int bufferSize, MessageDigest... digests) {
         this.digests = digests;
@@ -51,6 +52,9 @@ final class DigestThread implements AutoCloseable {
     void finish() throws InterruptedException {
         end();
         thread.join();
+        if (failure != null) {
+            throw new IllegalStateException("digesting failed: " + failure, failure);
+        }
     }
 
     private void end() throws InterruptedException {
@@ -67,10 +71,17 @@ final class DigestThread implements AutoCloseable {
                 if (chunk == END) {
                     return;
                 }
-                for (MessageDigest digest : digests) {
-                    digest.update(chunk.buffer(), 0, chunk.length());
+                try {
+                    if (failure == null) {
+                        for (MessageDigest digest : digests) {
+                            digest.update(chunk.buffer(), 0, chunk.length());
+                        }
+                    }
+                } catch (RuntimeException | Error e) {
+                    failure = e; // reported by finish(); buffers keep coming back so the copy never waits forever
+                } finally {
+                    free.add(chunk.buffer());
                 }
-                free.add(chunk.buffer());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
