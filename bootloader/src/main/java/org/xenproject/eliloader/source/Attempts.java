@@ -123,6 +123,18 @@ public final class Attempts {
                 || e instanceof java.net.ConnectException;
     }
 
+    /** The error a source reports when {@code where} cannot be fetched, retries spent or not. */
+    public static org.xenproject.eliloader.error.BootloaderException cannotFetch(String where, IOException e) {
+        return org.xenproject.eliloader.error.BootloaderException.invalidSource("Cannot fetch " + where + ": "
+                + describe(e), e);
+    }
+
+    /** The error a source reports when a resumed file is no longer the one it started reading. */
+    public static org.xenproject.eliloader.error.BootloaderException changedWhileFetching(String where, String why) {
+        return org.xenproject.eliloader.error.BootloaderException.invalidSource("The file " + where
+                + " changed on the server while it was being fetched (" + why + "); start the VM again.");
+    }
+
     /** An exception as one line, with its root cause when that says more, without credentials. */
     public static String describe(Throwable e) {
         String message = oneLine(e);

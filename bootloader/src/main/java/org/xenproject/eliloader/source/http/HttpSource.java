@@ -410,8 +410,7 @@ public final class HttpSource implements InstallSource {
     }
 
     private BootloaderException changed(HttpUrl url, String why) {
-        return BootloaderException.invalidSource("The file " + mask(url) + " changed on the server while it was being"
-                + " fetched (" + why + "); start the VM again.");
+        return Attempts.changedWhileFetching(mask(url), why);
     }
 
     private HttpUrl url(String path) {

@@ -256,12 +256,11 @@ public final class SmbSource implements InstallSource {
     }
 
     private BootloaderException failure(String path, IOException e) {
-        return BootloaderException.invalidSource("Cannot fetch " + describe(path) + ": " + Attempts.describe(e), e);
+        return Attempts.cannotFetch(describe(path), e);
     }
 
     private BootloaderException changed(String path, String why) {
-        return BootloaderException.invalidSource("The file " + describe(path) + " changed on the server while it was"
-                + " being fetched (" + why + "); start the VM again.");
+        return Attempts.changedWhileFetching(describe(path), why);
     }
 
     private static String decode(String s) {
