@@ -88,7 +88,9 @@ public final class BoundedCopy {
         long copied = 0;
         byte[] buffer = new byte[BUFFER];
         int n;
-        while ((n = in.read(buffer)) > 0) {
+        // readNBytes fills the buffer: a plain read gives one network segment (8 KiB with OkHttp),
+        // and a write per segment costs more than the transfer itself
+        while ((n = in.readNBytes(buffer, 0, buffer.length)) > 0) {
             copied += n;
             if (copied > limit) {
                 throw tooBig(what, where, copied, limit);

@@ -363,6 +363,24 @@ class HttpSourceTest {
     }
 
     @Test
+    void aServerThatNeverAnswersFailsAfterTheReadTimeoutsNotTheOverallOne() throws IOException {
+        // the kernel still accepts connections for stopped workers; the answer never comes
+        SourceOptions options = SourceFixtures.quickOptions()
+                .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(60))
+                .withRetry(new RetryPolicy(2, Duration.ofMillis(100), Duration.ofMillis(100)));
+        List<ProcessHandle> workers = nginx.workers();
+        long start = System.nanoTime();
+        signal("STOP", workers);
+        try (InstallSource source = source(nginx.url(""), options)) {
+            assertThatThrownBy(() -> source.open("slow/big.img")).isInstanceOf(BootloaderException.class)
+                    .hasMessageContaining("timed out");
+        } finally {
+            signal("CONT", workers);
+        }
+        assertThat(System.nanoTime() - start).isLessThan(Duration.ofSeconds(10).toNanos());
+    }
+
+    @Test
     void theOverallTimeoutBoundsAFileRetriesIncluded() throws Exception {
         SourceOptions options = SourceFixtures.quickOptions()
                 .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(3))

@@ -3,6 +3,7 @@ package org.xenproject.eliloader.source.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Proxy;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,7 @@ import okhttp3.ConnectionSpec;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.Response;
 
@@ -42,7 +44,8 @@ import org.xenproject.eliloader.source.SourceOptions;
  * <li>Asks for the identity encoding so that Content-Length is the length of the file, which the
  * copy checks; a connection that breaks is resumed with {@code Range} and {@code If-Range} (the
  * strong ETag, else Last-Modified), so that a file changed on the server is never spliced.</li>
- * <li>Connect and read timeouts per connection; the overall timeout bounds each file, retries
+ * <li>Connect and read timeouts per connection (reads time out in the socket: {@link ReadTimeoutSockets});
+ * the overall timeout bounds each file, retries
  * (with backoff, {@link org.xenproject.eliloader.source.RetryPolicy}) included.</li>
  * </ul>
  */
@@ -77,8 +80,12 @@ public final class HttpSource implements InstallSource {
         this.userDisplay = user == null ? null : user + (parsed.password().isEmpty() ? "" : ":***");
         OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectTimeout(options.connectTimeout())
-                .readTimeout(options.readTimeout())
-                .writeTimeout(options.readTimeout())
+                // read timeouts in the socket, not in Okio's per-read watchdog (see ReadTimeoutSockets)
+                .readTimeout(Duration.ZERO)
+                .writeTimeout(Duration.ZERO)
+                .socketFactory(new ReadTimeoutSockets(options.readTimeout()))
+                // HTTP/1.1 only: SO_TIMEOUT on a shared HTTP/2 socket would also end idle connections
+                .protocols(java.util.List.of(Protocol.HTTP_1_1))
                 .followRedirects(false)
                 .followSslRedirects(false)
                 .retryOnConnectionFailure(true);
