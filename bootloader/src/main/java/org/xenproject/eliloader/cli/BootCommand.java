@@ -71,7 +71,7 @@ final class BootCommand {
             InstallMethods.check(repository, install.methods());
             SourceOptions sourceOptions = sourceOptions(install, vm, toolstack);
             // one tree per run: detection, layout choice and checksums share its metadata cache
-            try (TreeFiles tree = new TreeFiles(() -> SourceFactory.open(repository, sourceOptions))) {
+            try (TreeFiles tree = new TreeFiles(SourceFactory.opener(repository, sourceOptions))) {
                 runRound(toolstack, vm, install, repository, tree, handover, keepInstalling);
             }
         } finally {
