@@ -7,9 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
+import org.xenproject.eliloader.error.BackgroundTask;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.profile.Profile;
@@ -52,10 +51,8 @@ public final class FetchBootFiles implements RoundAction {
         if (source.readsConcurrently()) {
             // the kernel on a second thread while the initrd streams in on this one; a failure
             // is reported as when they are fetched in turn: the kernel's first
-            FutureTask<FetchedFile> kernelTask = new FutureTask<>(kernel);
-            Thread thread = new Thread(kernelTask, "eliloader-kernel");
-            thread.setDaemon(true);
-            thread.start();
+            BackgroundTask<FetchedFile> kernelTask = BackgroundTask.start("eliloader-kernel", "fetching the kernel",
+                    kernel);
             RuntimeException initrdFailure = null;
             FetchedFile fetched = null;
             try {
@@ -63,7 +60,7 @@ public final class FetchBootFiles implements RoundAction {
             } catch (RuntimeException e) {
                 initrdFailure = e;
             }
-            context.setKernel(result(kernelTask));
+            context.setKernel(kernelTask.join());
             if (initrdFailure != null) {
                 throw initrdFailure;
             }
@@ -87,24 +84,6 @@ public final class FetchBootFiles implements RoundAction {
             throw e;
         } catch (Exception e) {
             throw BootloaderException.internal("unexpected failure: " + e, e);
-        }
-    }
-
-    /** The kernel fetched on the other thread, or its failure. */
-    private static FetchedFile result(FutureTask<FetchedFile> task) {
-        try {
-            return task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw BootloaderException.internal("interrupted while fetching the kernel", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw BootloaderException.internal("unexpected failure fetching the kernel: " + e.getCause(), e.getCause());
         }
     }
 

@@ -1,9 +1,8 @@
 package org.xenproject.eliloader.source;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.function.Supplier;
 
+import org.xenproject.eliloader.error.BackgroundTask;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.source.file.FileSource;
 import org.xenproject.eliloader.source.ftp.FtpSource;
@@ -24,7 +23,7 @@ public final class SourceFactory {
     /**
      * The repository's source, to be opened on first use. An http(s) source is built at once on
      * a second thread: building it only configures OkHttp (no connection), but that loads OkHttp,
-     * java.util.logging and the JDK's security providers, about 60 ms of a VM start that then
+     * java.util.logging and the JDK's security providers, about 0.1 s of a VM start that then
      * overlaps with reading the profiles. A failure is reported when the source is asked for,
      * exactly as if it were built then. Other schemes connect when opened, so they stay lazy.
      */
@@ -32,27 +31,9 @@ public final class SourceFactory {
         if (repository.scheme() != Repository.Scheme.HTTP && repository.scheme() != Repository.Scheme.HTTPS) {
             return () -> open(repository, options);
         }
-        FutureTask<InstallSource> building = new FutureTask<>(() -> open(repository, options));
-        Thread thread = new Thread(building, "eliloader-http-setup");
-        thread.setDaemon(true);
-        thread.start();
-        return () -> {
-            try {
-                return building.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw BootloaderException.internal("interrupted while setting up the http client", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException failure) {
-                    throw failure;
-                }
-                if (e.getCause() instanceof Error error) {
-                    throw error;
-                }
-                throw BootloaderException.internal("unexpected failure setting up the http client: " + e.getCause(),
-                        e.getCause());
-            }
-        };
+        BackgroundTask<InstallSource> building = BackgroundTask.start("eliloader-http-setup",
+                "setting up the http client", () -> open(repository, options));
+        return building::join;
     }
 
     public static InstallSource open(Repository repository, SourceOptions options) {
