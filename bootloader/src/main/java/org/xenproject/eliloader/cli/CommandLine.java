@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.xenproject.eliloader.answer.OutputFormat;
 import org.xenproject.eliloader.config.Setting;
 import org.xenproject.eliloader.error.BootloaderException;
 
@@ -29,7 +30,6 @@ public final class CommandLine {
     public String outputDirectory;
     public boolean quiet;
     public boolean debug;
-    public boolean keepInstalling;
     public boolean help;
     /** The caller's kernel arguments ({@code --args}, {@code --default_args}, {@code --extra_args}) in order; null when none were given. */
     public String callerArgs;
@@ -55,7 +55,7 @@ public final class CommandLine {
             } else if (arg.equals("--debug")) {
                 cl.debug = true;
             } else if (arg.equals("--keep-installing")) {
-                cl.keepInstalling = true;
+                cl.settings.put(Setting.KEEP_INSTALLING, "true");
             } else if (arg.equals("-h") || arg.equals("--help")) {
                 cl.help = true;
             } else if (arg.equals("-n") || arg.equals("--not-really") || arg.equals("-l") || arg.equals("--list-entries")

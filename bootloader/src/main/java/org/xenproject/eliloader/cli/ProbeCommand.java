@@ -4,57 +4,58 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.xenproject.eliloader.answer.OutputFormat;
+import org.xenproject.eliloader.config.InstallKey;
 import org.xenproject.eliloader.config.Setting;
 import org.xenproject.eliloader.config.Settings;
 import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.install.BootPlan;
+import org.xenproject.eliloader.install.InstallRequest;
+import org.xenproject.eliloader.install.Installer;
 import org.xenproject.eliloader.profile.Profile;
-import org.xenproject.eliloader.profile.ProfileRegistry;
 import org.xenproject.eliloader.profile.ProfileSelector;
-import org.xenproject.eliloader.round.Actions;
-import org.xenproject.eliloader.round.BundledBootFiles;
+import org.xenproject.eliloader.profile.RoundPlan;
+import org.xenproject.eliloader.round.CallerRequest;
 import org.xenproject.eliloader.round.FetchBootFiles;
 import org.xenproject.eliloader.round.FetchedFile;
-import org.xenproject.eliloader.round.HandoverFiles;
-import org.xenproject.eliloader.round.InstallContext;
-import org.xenproject.eliloader.round.InstallSettings;
-import org.xenproject.eliloader.round.KernelArgs;
 import org.xenproject.eliloader.source.Repository;
-import org.xenproject.eliloader.source.SourceFactory;
-import org.xenproject.eliloader.source.SourceOptions;
-import org.xenproject.eliloader.source.TreeFiles;
-import org.xenproject.eliloader.toolstack.VmRecord;
 
 /**
  * {@code eliloader probe --repository URL [--distro D] [--arch A] [--release R] …}: what an
- * install from this tree would do, touching no VM record — the profile and how it was chosen,
- * the metadata read, the kernel and initrd (really fetched into a scratch folder, verified
- * against the checksums the tree publishes, then deleted), the kernel arguments and the round plan.
+ * install from this tree would do, touching no VM record. It is the {@link Installer} with a
+ * scratch folder as the output directory, no boot disk (actions that read one are skipped) and
+ * its record edits printed instead of applied: the profile and how it was chosen, the metadata
+ * read, the kernel and initrd (really fetched, verified against the checksums the tree
+ * publishes, then deleted), the kernel arguments and the round plan.
  */
 final class ProbeCommand {
     static final String USAGE = "usage: eliloader probe --repository URL [--distro D] [--arch A] [--release R]\n"
             + "                      [--round N] [--cdrom] [--vnc] [--vnc-password P] [--install-kernel K]\n"
-            + "                      [--install-ramdisk R] [--install-args A] [--profiles-dir=DIR] [--ca-file=FILE]\n"
-            + "                      [--guest-installer-dir=DIR]\n";
-    private static final Set<String> VALUES = Set.of("repository", "distro", "arch", "release", "round",
-            "vnc-password", "install-kernel", "install-ramdisk", "install-args", "proxy");
-    /** The actions probe runs: they only fetch files into the scratch folder. */
-    private static final Set<String> FETCHING = Set.of(FetchBootFiles.NAME, BundledBootFiles.NAME);
+            + "                      [--install-ramdisk R] [--install-args A] [--proxy URL] [host settings]\n";
+    /** probe's options, by the install key each one sets. */
+    private static final Map<String, InstallKey> KEYS = Map.of("distro", InstallKey.DISTRO, "arch", InstallKey.ARCH,
+            "release", InstallKey.RELEASE, "round", InstallKey.ROUND, "vnc-password", InstallKey.VNC_PASSWORD,
+            "install-kernel", InstallKey.KERNEL, "install-ramdisk", InstallKey.RAMDISK, "install-args",
+            InstallKey.ARGS, "proxy", InstallKey.PROXY);
+    private static final Set<String> VALUES = Set.copyOf(Stream.concat(KEYS.keySet().stream(),
+            Stream.of("repository")).toList());
 
     private final PrintStream out;
     private final SubcommandOptions options;
-    private final Settings settings;
+    private final Map<String, String> environment;
 
     ProbeCommand(List<String> args, Map<String, String> environment, PrintStream out) {
         this.out = out;
         this.options = SubcommandOptions.parse("probe", args, VALUES, Set.of("cdrom", "vnc"));
-        this.settings = Settings.resolve(options.settings, environment, Settings.configFile(environment));
+        this.environment = environment;
     }
 
     int run() {
@@ -67,78 +68,66 @@ final class ProbeCommand {
         }
         boolean cdrom = options.flag("cdrom");
         Map<String, String> otherConfig = new LinkedHashMap<>();
-        otherConfig.put(InstallSettings.REPOSITORY, cdrom ? "cdrom" : url);
-        otherConfig.put(InstallSettings.DISTRO, options.values.getOrDefault("distro", ProfileSelector.AUTO));
-        put(otherConfig, InstallSettings.ARCH, options.value("arch"));
-        put(otherConfig, InstallSettings.RELEASE, options.value("release"));
-        put(otherConfig, InstallSettings.ROUND, options.value("round"));
-        put(otherConfig, InstallSettings.VNC_PASSWORD, options.value("vnc-password"));
-        put(otherConfig, InstallSettings.KERNEL, options.value("install-kernel"));
-        put(otherConfig, InstallSettings.RAMDISK, options.value("install-ramdisk"));
-        put(otherConfig, InstallSettings.ARGS, options.value("install-args"));
-        put(otherConfig, InstallSettings.PROXY, options.value("proxy"));
+        otherConfig.put(InstallKey.REPOSITORY.key(), cdrom ? "cdrom" : url);
+        otherConfig.put(InstallKey.DISTRO.key(), ProfileSelector.AUTO);
+        KEYS.forEach((option, key) -> {
+            String value = options.value(option);
+            if (value != null) {
+                otherConfig.put(key.key(), value);
+            }
+        });
         if (options.flag("vnc")) {
-            otherConfig.put(InstallSettings.VNC, "true");
+            otherConfig.put(InstallKey.VNC.key(), "true");
         }
-        VmRecord vm = new VmRecord("probe", "probe", "eliloader", "", "", otherConfig, Map.of(), List.of());
-        InstallSettings install = InstallSettings.of(vm);
         Repository tree = Repository.parse(url);
-        Repository repository = cdrom ? Repository.parse("cdrom") : tree;
-        SourceOptions sourceOptions = new SourceOptions(SourceOptions.defaults().connectTimeout(),
-                Duration.ofSeconds(Long.parseLong(settings.require(Setting.HTTP_TIMEOUT_SECONDS))), install.proxy(),
-                settings.path(Setting.CA_FILE).orElse(null), null);
         Path scratch = scratchDirectory();
-        try (TreeFiles files = new TreeFiles(() -> SourceFactory.open(tree, sourceOptions))) {
-            ProfileSelector.Selection selection = ProfileSelector.select(
-                    ProfileRegistry.forHost(settings.path(Setting.PROFILES_DIR)), install.distro(), files,
-                    InstallContext.runValues(install));
-            Profile profile = selection.profile().forInstall(cdrom);
-            line("repository", tree.masked() + (cdrom ? " (as the CD of a cdrom install)" : ""));
-            line("profile", profile.id() + " (" + profile.description() + ")");
-            line("chosen", selection.how());
-            line("arch", install.arch() + " (installer: " + profile.archName(install.arch()) + ")");
-            HandoverFiles handover = new HandoverFiles(scratch);
-            try (InstallContext context = new InstallContext(vm, install, profile, repository, files, handover)
-                    .withHost(settings)) {
-                List<List<String>> rounds = profile.rounds();
-                int round = install.round();
-                if (round > rounds.size()) {
-                    throw BootloaderException.invalidSource("--round " + round + " but " + profile.id() + " has "
-                            + rounds.size() + " round(s).");
-                }
-                for (String action : rounds.get(round - 1)) {
-                    if (FETCHING.contains(action)) {
-                        if (action.equals(FetchBootFiles.NAME)) {
-                            line("layout", FetchBootFiles.choose(context).how());
-                        }
-                        Actions.named(action).run(context);
-                    }
-                }
-                line("metadata read", files.found().isEmpty() ? "none" : String.join(", ", files.found()));
-                List<String> absent = files.requested().stream().filter(p -> !files.found().contains(p)).toList();
-                line("metadata absent", absent.isEmpty() ? "none" : String.join(", ", absent));
-                files.unreadable().forEach((path, reason) -> line("metadata unreadable", path + ": " + reason));
-                if (context.kernel() != null) {
-                    file("kernel", context.kernel(), profile);
-                    if (context.ramdisk() != null) {
-                        file("initrd", context.ramdisk(), profile);
-                    }
-                    String args = KernelArgs.build(context, "");
-                    String password = install.vncPassword();
-                    line("kernel args", password == null ? args : args.replace(password, "********"));
-                } else {
-                    line("kernel", "none fetched in round " + round + " (its actions hand over to other code)");
-                }
-                for (int i = 0; i < rounds.size(); i++) {
-                    line("round " + (i + 1), String.join(", ", rounds.get(i)) + (i + 1 == rounds.size()
-                            ? "; then PV-bootloader=pygrub" : "; then install-round=" + (i + 2)));
-                }
+        try {
+            Map<Setting, String> given = new EnumMap<>(options.settings);
+            given.put(Setting.OUTPUT_DIRECTORY, scratch.toString());
+            Settings settings = Settings.resolve(given, environment, Settings.configFile(environment));
+            CallerRequest caller = new CallerRequest(null, OutputFormat.SIMPLE, "", List.of(),
+                    settings.requirePath(Setting.PYGRUB));
+            try (BootPlan plan = Installer.plan(InstallRequest.forProbe(otherConfig, settings, caller, tree))) {
+                print(plan.report(), tree, cdrom, otherConfig.get(InstallKey.VNC_PASSWORD.key()),
+                        otherConfig.get(InstallKey.ARCH.key()));
             }
         } finally {
             deleteTree(scratch);
         }
         out.flush();
         return 0;
+    }
+
+    private void print(BootPlan.Report report, Repository tree, boolean cdrom, String password, String arch) {
+        Profile profile = report.profile();
+        String installArch = arch == null ? "i386" : arch.strip();
+        line("repository", tree.masked() + (cdrom ? " (as the CD of a cdrom install)" : ""));
+        line("profile", profile.id() + " (" + profile.description() + ")");
+        line("chosen", report.chosen());
+        line("arch", installArch + " (installer: " + profile.archName(installArch) + ")");
+        if (report.layout() != null) {
+            line("layout", report.layout());
+        }
+        line("metadata read", report.metadataFound().isEmpty() ? "none" : String.join(", ", report.metadataFound()));
+        List<String> absent = report.metadataRequested().stream().filter(p -> !report.metadataFound().contains(p))
+                .toList();
+        line("metadata absent", absent.isEmpty() ? "none" : String.join(", ", absent));
+        report.metadataUnreadable().forEach((path, reason) -> line("metadata unreadable", path + ": " + reason));
+        if (report.kernel() != null) {
+            file("kernel", report.kernel(), profile);
+            if (report.ramdisk() != null) {
+                file("initrd", report.ramdisk(), profile);
+            }
+            String args = report.kernelArgs();
+            line("kernel args", password == null || password.isEmpty() ? args : args.replace(password, "********"));
+        } else {
+            line("kernel", "none fetched in round " + report.round() + " (its actions hand over to other code)");
+        }
+        RoundPlan rounds = profile.rounds();
+        for (RoundPlan.Round round : rounds.rounds()) {
+            line("round " + round.number(), String.join(", ", round.actions()) + (rounds.isLast(round.number())
+                    ? "; then PV-bootloader=pygrub" : "; then install-round=" + (round.number() + 1)));
+        }
     }
 
     private void file(String what, FetchedFile file, Profile profile) {
@@ -153,12 +142,6 @@ final class ProbeCommand {
         out.print(key + ": " + value + "\n");
     }
 
-    private static void put(Map<String, String> map, String key, String value) {
-        if (value != null) {
-            map.put(key, value);
-        }
-    }
-
     private static Path scratchDirectory() {
         try {
             return Files.createTempDirectory("eliloader-probe.");
@@ -169,7 +152,7 @@ final class ProbeCommand {
 
     private static void deleteTree(Path dir) {
         try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a scratch folder in /tmp
         }

@@ -2,38 +2,66 @@ package org.xenproject.eliloader.config;
 
 /**
  * Every host setting, with the names it has on the command line, in the environment and in
- * {@code /etc/eliloader/eliloader.conf}. Precedence: option, then variable, then file, then default.
+ * {@code /etc/eliloader/eliloader.conf}, and the kind of value it takes. Precedence: option, then
+ * variable, then file, then default. {@link Settings} checks every value against its kind.
  */
 public enum Setting {
-    VM_STORE("vm-store", "ELILOADER_VM_STORE", null),
-    XAPI("xapi", "ELILOADER_XAPI", null),
+    VM_STORE("vm-store", "ELILOADER_VM_STORE", Kind.PATH, null),
+    XAPI("xapi", "ELILOADER_XAPI", Kind.TEXT, null),
     /** A file of two lines, XenAPI user then password, for a remote xapi; never the password itself. */
-    XAPI_CREDENTIALS("xapi-credentials", "ELILOADER_XAPI_CREDENTIALS", null),
-    GUEST_INSTALLER_DIR("guest-installer-dir", "ELILOADER_GUEST_INSTALLER_DIR",
+    XAPI_CREDENTIALS("xapi-credentials", "ELILOADER_XAPI_CREDENTIALS", Kind.PATH, null),
+    GUEST_INSTALLER_DIR("guest-installer-dir", "ELILOADER_GUEST_INSTALLER_DIR", Kind.PATH,
             "/opt/xensource/packages/files/guest-installer"),
-    PROFILES_DIR("profiles-dir", "ELILOADER_PROFILES_DIR", "/etc/eliloader/profiles.d"),
-    PYGRUB("pygrub", "ELILOADER_PYGRUB", "/usr/bin/pygrub"),
+    PROFILES_DIR("profiles-dir", "ELILOADER_PROFILES_DIR", Kind.PATH, "/etc/eliloader/profiles.d"),
+    PYGRUB("pygrub", "ELILOADER_PYGRUB", Kind.PATH, "/usr/bin/pygrub"),
     /** Debug switch (the original's never-latch): record nothing, so the VM stays in its install round. */
-    KEEP_INSTALLING("keep-installing", "ELILOADER_KEEP_INSTALLING", "false"),
-    CA_FILE("ca-file", "ELILOADER_CA_FILE", null),
-    CACHE_DIR("cache-dir", "ELILOADER_CACHE_DIR", "/var/cache/eliloader"),
-    OUTPUT_DIRECTORY("output-directory", "ELILOADER_OUTPUT_DIRECTORY", "/var/run/xend/boot"),
+    KEEP_INSTALLING("keep-installing", "ELILOADER_KEEP_INSTALLING", Kind.FLAG, "false"),
+    CA_FILE("ca-file", "ELILOADER_CA_FILE", Kind.PATH, null),
+    CACHE_DIR("cache-dir", "ELILOADER_CACHE_DIR", Kind.PATH, "/var/cache/eliloader"),
+    OUTPUT_DIRECTORY("output-directory", "ELILOADER_OUTPUT_DIRECTORY", Kind.PATH, "/var/run/xend/boot"),
     /** Read timeout of network sources (every scheme, despite the name), in seconds. */
-    HTTP_TIMEOUT_SECONDS("http-timeout", "ELILOADER_HTTP_TIMEOUT", "30"),
+    HTTP_TIMEOUT_SECONDS("http-timeout", "ELILOADER_HTTP_TIMEOUT", Kind.SECONDS, "30"),
     /** Connect timeout of network sources, in seconds. */
-    CONNECT_TIMEOUT_SECONDS("connect-timeout", "ELILOADER_CONNECT_TIMEOUT", "10"),
+    CONNECT_TIMEOUT_SECONDS("connect-timeout", "ELILOADER_CONNECT_TIMEOUT", Kind.SECONDS, "10"),
     /** Overall time one file may take, retries and resumes included, in seconds. */
-    FETCH_TIMEOUT_SECONDS("fetch-timeout", "ELILOADER_FETCH_TIMEOUT", "600"),
+    FETCH_TIMEOUT_SECONDS("fetch-timeout", "ELILOADER_FETCH_TIMEOUT", Kind.SECONDS, "600"),
     /** How many times a failed connection or transfer of one file is retried (with backoff). */
-    FETCH_RETRIES("fetch-retries", "ELILOADER_FETCH_RETRIES", "4");
+    FETCH_RETRIES("fetch-retries", "ELILOADER_FETCH_RETRIES", Kind.COUNT, "4");
+
+    /** What a setting's value is; {@link Settings} parses each kind in one way. */
+    public enum Kind {
+        /** Free text (e.g. a socket path or a URL). */
+        TEXT("text"),
+        /** A file or directory name: not blank, no NUL. */
+        PATH("a file or directory name"),
+        /** Whole seconds, 1 to a day. */
+        SECONDS("a whole number of seconds from 1 to 86400"),
+        /** A whole number from 0 to 100. */
+        COUNT("a whole number from 0 to 100"),
+        /** true/false, 1/0, yes/no, on/off. */
+        FLAG("true or false");
+
+        private final String expected;
+
+        Kind(String expected) {
+            this.expected = expected;
+        }
+
+        /** What a value of this kind must be, for error sentences. */
+        public String expected() {
+            return expected;
+        }
+    }
 
     private final String key;
     private final String environmentVariable;
+    private final Kind kind;
     private final String defaultValue;
 
-    Setting(String key, String environmentVariable, String defaultValue) {
+    Setting(String key, String environmentVariable, Kind kind, String defaultValue) {
         this.key = key;
         this.environmentVariable = environmentVariable;
+        this.kind = kind;
         this.defaultValue = defaultValue;
     }
 
@@ -46,8 +74,17 @@ public enum Setting {
         return environmentVariable;
     }
 
+    public Kind kind() {
+        return kind;
+    }
+
     public String defaultValue() {
         return defaultValue;
+    }
+
+    /** The three places the setting can be given, for messages: the same words wherever the value came from. */
+    public String spellings() {
+        return "--" + key + ", " + environmentVariable + " or \"" + key + " =\" in the config file";
     }
 
     public static Setting forKey(String key) {

@@ -11,6 +11,8 @@ import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import org.xenproject.eliloader.config.InstallKey;
+
 /**
  * A distribution profile after inheritance: everything the program needs to know about one
  * family or version of installer. Built from YAML; see README "Profile format", which documents
@@ -35,9 +37,7 @@ public final class Profile {
     public static final Set<String> CHECKSUM_TYPES = Set.of("treeinfo", "suse-content", "sums");
     public static final Set<String> ALGORITHMS = Set.of("sha256", "sha1", "md5", "sha512");
     /** The VM's other-config keys a profile may require or a detection rule may test. */
-    public static final Set<String> SETTINGS = Set.of("install-repository", "install-distro", "install-arch",
-            "install-vnc", "install-vncpasswd", "install-args", "install-kernel", "install-ramdisk", "install-proxy",
-            "debian-release", "install-methods");
+    public static final Set<String> SETTINGS = InstallKey.profileKeys();
     /** Variables every profile can use without declaring them. */
     public static final Set<String> BUILTIN_VARIABLES = Set.of("repository", "repository-scheme", "repository-host",
             "repository-path", "repository-anaconda", "arch", "install-arch", "release", "vnc-password", "install-kernel",
@@ -133,7 +133,7 @@ public final class Profile {
     private final List<BootFiles> bundledFiles;
     private final Map<String, String> args;
     private final PasswordRule vncPassword;
-    private final List<List<String>> rounds;
+    private final RoundPlan rounds;
     private final List<DetectRule> detect;
     private final List<ChecksumSource> checksums;
     private final List<VendorInitrd> vendorInitrds;
@@ -169,7 +169,7 @@ public final class Profile {
         f.checkKeys("vnc-password", rule.keySet(), Set.of("min-length", "max-length"));
         this.vncPassword = new PasswordRule(f.integer("vnc-password.min-length", rule.get("min-length")),
                 f.integer("vnc-password.max-length", rule.get("max-length")));
-        this.rounds = f.rounds();
+        this.rounds = RoundPlan.of(f.rounds());
         Map<String, Object> cdrom = f.map("cdrom");
         f.checkKeys("cdrom", cdrom.keySet(), CDROM_KEYS);
         this.detect = f.detect();
@@ -279,7 +279,7 @@ public final class Profile {
     }
 
     /** The round plan: for each round, the actions in order. */
-    public List<List<String>> rounds() {
+    public RoundPlan rounds() {
         return rounds;
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.xenproject.eliloader.config.InstallKey;
 import org.xenproject.eliloader.toolstack.RecordEdit;
 
 /**
@@ -56,14 +57,14 @@ public final class Bookkeeping {
      */
     public static Edits after(int round, int totalRounds, String profileId, Map<String, String> otherConfig,
             Map<String, String> platform) {
-        String recorded = otherConfig.get(InstallSettings.PROFILE);
+        String recorded = otherConfig.get(InstallKey.PROFILE.key());
         if (round < totalRounds) {
             List<RecordEdit> required = new ArrayList<>();
             if (!profileId.equals(recorded == null ? null : recorded.strip())) {
-                required.add(new RecordEdit.PutOtherConfig(InstallSettings.PROFILE, profileId));
+                required.add(new RecordEdit.PutOtherConfig(InstallKey.PROFILE.key(), profileId));
             }
             // XenAPI refuses to add an existing key: backends remove first
-            required.add(new RecordEdit.PutOtherConfig(InstallSettings.ROUND, Integer.toString(round + 1)));
+            required.add(new RecordEdit.PutOtherConfig(InstallKey.ROUND.key(), Integer.toString(round + 1)));
             return new Edits(required, List.of());
         }
         List<RecordEdit> cleanup = new ArrayList<>();
@@ -74,10 +75,10 @@ public final class Bookkeeping {
                 cleanup.add(new RecordEdit.RemovePlatform(postInstall));
             }
         }
-        cleanup.add(new RecordEdit.RemoveOtherConfig(InstallSettings.ROUND));
-        cleanup.add(new RecordEdit.RemoveOtherConfig(InstallSettings.DISTRO));
+        cleanup.add(new RecordEdit.RemoveOtherConfig(InstallKey.ROUND.key()));
+        cleanup.add(new RecordEdit.RemoveOtherConfig(InstallKey.DISTRO.key()));
         if (recorded != null) {
-            cleanup.add(new RecordEdit.RemoveOtherConfig(InstallSettings.PROFILE));
+            cleanup.add(new RecordEdit.RemoveOtherConfig(InstallKey.PROFILE.key()));
         }
         return new Edits(List.of(new RecordEdit.SetPvBootloader(PYGRUB)), cleanup);
     }

@@ -17,9 +17,9 @@ public final class BootFromFirstDisk implements RoundAction {
     static final String FIRST = "0";
 
     @Override
-    public void run(InstallContext context) {
+    public Produced run(InstallContext context, Produced soFar) {
         if (!context.settings().isCdrom()) {
-            return;
+            return Produced.NOTHING;
         }
         Vbd first = context.vm().vbds().stream().filter(v -> FIRST.equals(v.userdevice())).findFirst()
                 .orElseThrow(() -> BootloaderException.invalidSource("The VM " + context.vm().uuid()
@@ -28,12 +28,14 @@ public final class BootFromFirstDisk implements RoundAction {
             throw BootloaderException.invalidSource("Userdevice 0 of VM " + context.vm().uuid()
                     + " is a CD drive; the system must be installed on a disk at userdevice 0.");
         }
+        java.util.List<RecordEdit> edits = new java.util.ArrayList<>();
         for (Vbd vbd : context.vm().vbds()) {
             boolean wanted = vbd == first;
             if (vbd.bootable() != wanted) {
                 Log.info("VBD " + vbd.uuid() + " (userdevice " + vbd.userdevice() + ") bootable=" + wanted);
-                context.addEdit(new RecordEdit.SetVbdBootable(vbd.uuid(), wanted));
+                edits.add(new RecordEdit.SetVbdBootable(vbd.uuid(), wanted));
             }
         }
+        return Produced.edits(edits);
     }
 }

@@ -19,8 +19,8 @@ public final class BundledBootFiles implements RoundAction {
     public static final String NAME = "bundled-boot-files";
 
     @Override
-    public void run(InstallContext context) {
-        Path dir = Path.of(context.host().require(Setting.GUEST_INSTALLER_DIR));
+    public Produced run(InstallContext context, Produced soFar) {
+        Path dir = context.host().requirePath(Setting.GUEST_INSTALLER_DIR);
         BootFiles files = choose(context);
         String kernel = context.expand(files.kernel());
         String ramdisk = files.ramdisk() == null ? null : context.expand(files.ramdisk());
@@ -32,12 +32,11 @@ public final class BundledBootFiles implements RoundAction {
             }
         }
         FileSource bundled = new FileSource(dir);
-        context.setKernel(BoundedCopy.fetch(bundled, kernel, "bundled kernel", context.limits().kernel(),
-                context.handover().create("boot_kernel.")));
-        if (ramdisk != null) {
-            context.setRamdisk(BoundedCopy.fetch(bundled, ramdisk, "bundled initrd", context.limits().ramdisk(),
-                    context.handover().create("boot_ramdisk.")));
-        }
+        FetchedFile fetchedKernel = BoundedCopy.fetch(bundled, kernel, "bundled kernel", context.limits().kernel(),
+                context.handover().create("boot_kernel."));
+        FetchedFile fetchedRamdisk = ramdisk == null ? null : BoundedCopy.fetch(bundled, ramdisk, "bundled initrd",
+                context.limits().ramdisk(), context.handover().create("boot_ramdisk."));
+        return Produced.files(fetchedKernel, fetchedRamdisk, null);
     }
 
     /** The bundled layout for this run's arch. */

@@ -29,7 +29,7 @@ public final class FetchBootFiles implements RoundAction {
     public record Chosen(String kernel, String ramdisk, String how) { }
 
     @Override
-    public void run(InstallContext context) {
+    public Produced run(InstallContext context, Produced soFar) {
         Chosen chosen = choose(context);
         PublishedChecksums checksums = PublishedChecksums.of(context);
         InstallSource source = context.source();
@@ -38,8 +38,7 @@ public final class FetchBootFiles implements RoundAction {
         Callable<FetchedFile> kernel = () -> BoundedCopy.fetch(source, chosen.kernel(), "kernel",
                 context.limits().kernel(), kernelFile, kernelSum, false);
         if (chosen.ramdisk() == null) {
-            context.setKernel(call(kernel));
-            return;
+            return Produced.files(call(kernel), null, chosen.how());
         }
         // MD5s only when something looks them up: the profile's vendor initrds or a map file
         boolean md5 = !context.profile().vendorInitrds().isEmpty() || !context.initrdFixups().entries().isEmpty();
@@ -47,6 +46,7 @@ public final class FetchBootFiles implements RoundAction {
         BoundedCopy.Expected ramdiskSum = checksums.forPath(chosen.ramdisk()).orElse(null);
         Callable<FetchedFile> initrd = () -> BoundedCopy.fetch(source, chosen.ramdisk(), "initrd",
                 context.limits().ramdisk(), ramdiskFile, ramdiskSum, md5);
+        FetchedFile fetchedKernel;
         FetchedFile ramdisk;
         if (source.readsConcurrently()) {
             // the kernel on a second thread while the initrd streams in on this one; a failure
@@ -60,20 +60,20 @@ public final class FetchBootFiles implements RoundAction {
             } catch (RuntimeException e) {
                 initrdFailure = e;
             }
-            context.setKernel(kernelTask.join());
+            fetchedKernel = kernelTask.join();
             if (initrdFailure != null) {
                 throw initrdFailure;
             }
             ramdisk = fetched;
         } else {
-            context.setKernel(call(kernel));
+            fetchedKernel = call(kernel);
             ramdisk = call(initrd);
         }
-        context.setRamdisk(ramdisk);
         if (!context.profile().vendorInitrds().isEmpty()) {
             vendorInitrd(context.profile(), ramdisk.md5())
                     .ifPresent(name -> Log.info("the initrd is the vendor's " + name + " (md5 " + ramdisk.md5() + ")"));
         }
+        return Produced.files(fetchedKernel, ramdisk, chosen.how());
     }
 
     /** Runs a fetch (which reports failures as unchecked {@link BootloaderException}s). */

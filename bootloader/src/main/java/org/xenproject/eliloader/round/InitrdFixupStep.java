@@ -23,19 +23,19 @@ final class InitrdFixupStep {
     private InitrdFixupStep() {
     }
 
-    static void apply(InstallContext context) {
-        FetchedFile vendor = context.ramdisk();
+    /** The round's initrd, patched when a map entry names it; else the initrd as fetched. */
+    static FetchedFile apply(InstallContext context, FetchedFile vendor) {
         if (vendor == null) {
-            return;
+            return null;
         }
         InitrdFixups fixups = context.initrdFixups();
         if (fixups.entries().isEmpty()) {
-            return;
+            return vendor;
         }
         String md5 = vendor.md5();
         Optional<MapEntry> entry = fixups.lookup(md5);
         if (entry.isEmpty()) {
-            return;
+            return vendor;
         }
         Log.info("patching the initrd (md5 " + md5 + ") with " + entry.get().overlay() + " ("
                 + entry.get().mode() + ", " + entry.get().origin() + ")");
@@ -43,21 +43,19 @@ final class InitrdFixupStep {
         if (fixups.appendInPlace(entry.get(), vendor.path(), context.limits().ramdisk(),
                 InitrdFixups.DEFAULT_DECOMPRESSED_LIMIT)) {
             try {
-                context.setRamdisk(new FetchedFile(vendor.path(), Files.size(vendor.path()), md5, vendor.source(),
-                        vendor.verification()));
+                return new FetchedFile(vendor.path(), Files.size(vendor.path()), md5, vendor.source(),
+                        vendor.verification());
             } catch (IOException e) {
                 throw new BootloaderException(ErrorCode.INTERNAL_ERROR, "Cannot read the patched initrd "
                         + vendor.path() + ": " + e.getMessage(), e);
             }
-            return;
         }
         Path patched = fixups.apply(entry.get(), vendor.path(), vendor.path().getParent(),
                 context.limits().ramdisk(), InitrdFixups.DEFAULT_DECOMPRESSED_LIMIT);
         context.handover().adopt(patched);
         context.handover().discard(vendor.path());
         try {
-            context.setRamdisk(new FetchedFile(patched, Files.size(patched), md5, vendor.source(),
-                    vendor.verification()));
+            return new FetchedFile(patched, Files.size(patched), md5, vendor.source(), vendor.verification());
         } catch (IOException e) {
             throw new BootloaderException(ErrorCode.INTERNAL_ERROR, "Cannot read the patched initrd " + patched
                     + ": " + e.getMessage(), e);

@@ -1,75 +1,89 @@
 package org.xenproject.eliloader.round;
 
+import java.util.ArrayList;
 import java.util.List;
 
+import org.xenproject.eliloader.answer.BootEntry;
 import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.profile.RoundPlan;
 import org.xenproject.eliloader.toolstack.RecordEdit;
 
-/** Runs the current round of a profile's plan and says what to hand over and what to record. */
+/**
+ * Runs the current round of a profile's plan: its actions in order, each seeing what the
+ * earlier ones produced, then the initrd fix-up, then the round's bookkeeping.
+ */
 public final class InstallRound {
 
     /**
-     * The outcome: what to answer, the record edits to apply once the answer is written, and the
-     * tidying edits that may fail without failing the round (see {@link Bookkeeping}). The answer
-     * is either a boot entry of ours, rendered in the caller's format, or, when the round handed
-     * the boot over to pygrub, pygrub's own answer, relayed as it is.
+     * What the round came to.
+     *
+     * @param produced what the actions produced (the fix-up applied to the initrd)
+     * @param entry the boot entry of ours to answer with; null when pygrub answered or nothing was fetched
+     * @param edits the record edits in their safe order: the actions', then the one that changes
+     *        what the next start does (see {@link Bookkeeping}); empty after an inspection by pygrub
+     * @param cleanup the tidying edits that may fail without failing the round
+     * @param skipped the actions not run because the caller named no boot disk ({@code probe})
      */
-    public record Result(BootEntry entry, PygrubAnswer pygrubAnswer, List<RecordEdit> edits,
-            List<RecordEdit> cleanup) {
-        public Result {
-            if ((entry == null) == (pygrubAnswer == null)) {
-                throw new IllegalArgumentException("a round answers with either a boot entry or pygrub's answer");
-            }
+    public record Outcome(Produced produced, BootEntry entry, List<RecordEdit> edits, List<RecordEdit> cleanup,
+            List<String> skipped) {
+        public Outcome {
             edits = List.copyOf(edits);
             cleanup = List.copyOf(cleanup);
+            skipped = List.copyOf(skipped);
         }
 
-        public Result(BootEntry entry, List<RecordEdit> edits) {
-            this(entry, null, edits, List.of());
-        }
-
-        /** Whether the answer came from pygrub. */
-        public boolean fromPygrub() {
-            return pygrubAnswer != null;
+        /** The answer pygrub gave when the round handed the boot over to it, else null. */
+        public PygrubAnswer pygrubAnswer() {
+            return produced.pygrubAnswer();
         }
     }
 
     private InstallRound() {
     }
 
-    public static Result run(InstallContext context, String pvArgs) {
-        List<List<String>> plan = context.profile().rounds();
+    public static Outcome run(InstallContext context) {
+        RoundPlan plan = context.profile().rounds();
         int round = context.settings().round();
-        if (round > plan.size()) {
+        if (!plan.has(round)) {
             throw BootloaderException.invalidSource("other-config:install-round is " + round + " but the "
                     + context.profile().id() + " install has " + plan.size() + " round(s).");
         }
         KernelArgs.checkVncPassword(context); // before any download
-        for (String action : plan.get(round - 1)) {
-            Actions.named(action).run(context);
+        Produced produced = Produced.NOTHING;
+        List<String> skipped = new ArrayList<>();
+        for (String name : plan.round(round).actions()) {
+            RoundAction action = Actions.named(name);
+            if (action.readsBootDisk() && !context.caller().hasDisk()) {
+                skipped.add(name);
+                continue;
+            }
+            produced = produced.then(action.run(context, produced));
         }
-        InitrdFixupStep.apply(context);
+        produced = produced.withRamdisk(InitrdFixupStep.apply(context, produced.ramdisk()));
         Bookkeeping.Edits bookkeeping = Bookkeeping.after(round, plan.size(), context.profile().id(),
                 context.vm().otherConfig(), context.vm().platform());
-        List<RecordEdit> edits = new java.util.ArrayList<>(context.edits());
+        List<RecordEdit> edits = new ArrayList<>(produced.edits());
         edits.addAll(bookkeeping.required());
-        PygrubAnswer relayed = context.pygrubAnswer();
+        PygrubAnswer relayed = produced.pygrubAnswer();
         if (relayed != null) {
-            if (context.kernel() != null) {
+            if (produced.kernel() != null) {
                 throw BootloaderException.internal("Round " + round + " of " + context.profile().id()
                         + " both fetched a kernel and handed the boot over to pygrub.", null);
             }
             // pygrub's inspection flags (-n, -l) hand nothing over: such a run records nothing
-            return relayed.inspection() ? new Result(null, relayed, List.of(), List.of())
-                    : new Result(null, relayed, edits, bookkeeping.cleanup());
+            return relayed.inspection() ? new Outcome(produced, null, List.of(), List.of(), skipped)
+                    : new Outcome(produced, null, edits, bookkeeping.cleanup(), skipped);
         }
-        if (context.kernel() == null) {
+        if (produced.kernel() == null) {
+            if (!skipped.isEmpty()) {
+                return new Outcome(produced, null, edits, bookkeeping.cleanup(), skipped);
+            }
             throw BootloaderException.internal("Round " + round + " of " + context.profile().id()
                     + " produced no kernel.", null);
         }
-        String args = KernelArgs.build(context, pvArgs);
-        BootEntry entry = new BootEntry(context.kernel().path(),
-                context.ramdisk() == null ? null : context.ramdisk().path(), args);
-        return new Result(entry, null, edits, bookkeeping.cleanup());
+        String args = KernelArgs.build(context, context.caller().kernelArgs());
+        BootEntry entry = new BootEntry(produced.kernel().path(),
+                produced.ramdisk() == null ? null : produced.ramdisk().path(), args);
+        return new Outcome(produced, entry, edits, bookkeeping.cleanup(), skipped);
     }
 }

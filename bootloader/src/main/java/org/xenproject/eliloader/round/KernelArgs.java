@@ -3,6 +3,7 @@ package org.xenproject.eliloader.round;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.xenproject.eliloader.config.InstallSettings;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.profile.Profile;
 

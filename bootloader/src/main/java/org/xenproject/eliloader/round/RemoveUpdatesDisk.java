@@ -28,13 +28,13 @@ public final class RemoveUpdatesDisk implements RoundAction {
     static final UpdatesDisk CONVENTIONAL = new UpdatesDisk(Map.of(MARKER, "true"), null);
 
     @Override
-    public void run(InstallContext context) {
+    public Produced run(InstallContext context, Produced soFar) {
         // the profile may name its own marker (updates-disk:); else the conventional one
         UpdatesDisk updatesDisk = context.profile().updatesDisk().orElse(CONVENTIONAL);
         List<Vbd> marked = context.vm().vbds().stream().filter(updatesDisk::matches).toList();
         if (marked.isEmpty()) {
             Log.info("no VBD has " + updatesDisk.describe() + "; nothing to remove");
-            return;
+            return Produced.NOTHING;
         }
         for (Vbd vbd : marked) {
             if ("0".equals(vbd.userdevice())) {
@@ -43,9 +43,11 @@ public final class RemoveUpdatesDisk implements RoundAction {
                         + " it was not removed.");
             }
         }
+        List<RecordEdit> edits = new java.util.ArrayList<>();
         for (Vbd vbd : marked) {
             Log.info("removing the updates disk: VBD " + vbd.uuid() + " at userdevice " + vbd.userdevice());
-            context.addEdit(new RecordEdit.DestroyVbd(vbd.uuid()));
+            edits.add(new RecordEdit.DestroyVbd(vbd.uuid()));
         }
+        return Produced.edits(edits);
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.xenproject.eliloader.answer.OutputFormat;
 import org.xenproject.eliloader.config.Setting;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;

@@ -134,7 +134,7 @@ class ProfileLoadingTest {
                 .containsExactly("${images}netboot/xen/vmlinuz");
         assertThat(debian.bootFiles(true)).extracting(Profile.BootFiles::kernel)
                 .containsExactly("${cd-dir}/xen/vmlinuz", "${cd-dir}/vmlinuz", "install/vmlinuz");
-        assertThat(registry.get("oracle-5").forInstall(true).rounds()).containsExactly(
+        assertThat(registry.get("oracle-5").forInstall(true).rounds().actionLists()).containsExactly(
                 List.of("fetch-boot-files", "boot-from-first-disk"), List.of("avoid-uek-entries", "pygrub-handoff"));
         assertThat(registry.get("rhel-4.1").updatesDisk()).get()
                 .extracting(Profile.UpdatesDisk::otherConfig).isEqualTo(Map.of("install-updates-disk", "true"));

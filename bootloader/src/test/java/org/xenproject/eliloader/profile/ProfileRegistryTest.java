@@ -23,7 +23,7 @@ class ProfileRegistryTest {
         Profile child = registry.get("child");
         assertThat(child.arg("repository")).contains("method=${repository}/");
         assertThat(child.arg("vnc")).contains("vnc=1");
-        assertThat(child.rounds()).containsExactly(List.of("fetch-boot-files"));
+        assertThat(child.rounds().actionLists()).containsExactly(List.of("fetch-boot-files"));
         assertThat(child.isAbstract()).isFalse();
         assertThat(child.aliases()).containsExactly("rhlike");
         assertThat(registry.candidates("rhlike")).containsExactly(child);

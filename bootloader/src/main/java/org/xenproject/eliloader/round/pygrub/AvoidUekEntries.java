@@ -7,7 +7,8 @@ import java.util.Locale;
 
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.log.Log;
-import org.xenproject.eliloader.round.BootRequest;
+import org.xenproject.eliloader.round.CallerRequest;
+import org.xenproject.eliloader.round.Produced;
 import org.xenproject.eliloader.round.InstallContext;
 import org.xenproject.eliloader.round.RoundAction;
 import org.xenproject.eliloader.toolstack.RecordEdit;
@@ -33,8 +34,13 @@ public final class AvoidUekEntries implements RoundAction {
     }
 
     @Override
-    public void run(InstallContext context) {
-        BootRequest request = context.bootRequest();
+    public boolean readsBootDisk() {
+        return true;
+    }
+
+    @Override
+    public Produced run(InstallContext context, Produced soFar) {
+        CallerRequest request = context.caller();
         List<Entry> entries;
         try (PygrubProbe probe = PygrubProbe.open(request)) {
             Pygrub.Outcome listing = probe.run(List.of("-l"));
@@ -50,17 +56,17 @@ public final class AvoidUekEntries implements RoundAction {
         }
         if (entries.stream().noneMatch(Entry::isUek)) {
             Log.info("no " + UEK + " entries on " + request.disk() + "; PV-bootloader-args stay as they are");
-            return;
+            return Produced.NOTHING;
         }
         Entry chosen = entries.stream().filter(e -> !e.isUek()).findFirst()
                 .orElseThrow(() -> BootloaderException.invalidSource("Every boot entry on " + request.disk()
                         + " is an Oracle UEK kernel (" + UEK + "), which does not boot as a PV guest; install the"
                         + " kernel-xen package in the guest. The VM stays in install round "
                         + context.settings().round() + "."));
-        String stored = PygrubArgs.parse(context.pvBootloaderArgs()).with("entry", Integer.toString(chosen.index()))
+        String stored = PygrubArgs.parse(context.pvBootloaderArgs(soFar)).with("entry", Integer.toString(chosen.index()))
                 .toRecordValue();
         Log.info("avoiding " + UEK + ": entry " + chosen.index() + " (" + chosen.title() + ") on " + request.disk());
-        context.addEdit(new RecordEdit.SetPvBootloaderArgs(stored));
+        return Produced.edit(new RecordEdit.SetPvBootloaderArgs(stored));
     }
 
     /** Reads pygrub's {@code title: T} lines, each followed by indented {@code kernel: K} and other lines. */

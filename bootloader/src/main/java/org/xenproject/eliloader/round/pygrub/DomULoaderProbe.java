@@ -7,7 +7,8 @@ import java.util.List;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.profile.ProfileException;
-import org.xenproject.eliloader.round.BootRequest;
+import org.xenproject.eliloader.round.CallerRequest;
+import org.xenproject.eliloader.round.Produced;
 import org.xenproject.eliloader.round.InstallContext;
 import org.xenproject.eliloader.round.RoundAction;
 import org.xenproject.eliloader.toolstack.RecordEdit;
@@ -33,14 +34,19 @@ public final class DomULoaderProbe implements RoundAction {
     public static final String FLAVOUR_VARIABLE = "xen-flavour";
 
     @Override
-    public void run(InstallContext context) {
-        BootRequest request = context.bootRequest();
+    public boolean readsBootDisk() {
+        return true;
+    }
+
+    @Override
+    public Produced run(InstallContext context, Produced soFar) {
+        CallerRequest request = context.caller();
         String flavour = kernelFlavour(context);
         try (PygrubProbe probe = PygrubProbe.open(request)) {
             Pygrub.Outcome menu = probe.run(List.of());
             if (menu.succeeded()) {
                 Log.info(request.disk() + " has a boot menu pygrub reads; PV-bootloader-args stay as they are");
-                return;
+                return Produced.NOTHING;
             }
             if (menu.exitStatus() > 1) {
                 throw PygrubFailure.of("pygrub failed while looking for a boot menu on " + request.disk(), menu);
@@ -59,11 +65,10 @@ public final class DomULoaderProbe implements RoundAction {
                     }
                     Pygrub.Outcome found = probe.run(candidate.toArguments());
                     if (found.succeeded()) {
-                        PygrubArgs stored = PygrubArgs.overlay(PygrubArgs.parse(context.pvBootloaderArgs())
+                        PygrubArgs stored = PygrubArgs.overlay(PygrubArgs.parse(context.pvBootloaderArgs(soFar))
                                 .without(List.of("kernel", "ramdisk", "offset", "entry")), candidate);
                         Log.info("domUloader emulation: " + request.disk() + " boots with " + stored);
-                        context.addEdit(new RecordEdit.SetPvBootloaderArgs(stored.toRecordValue()));
-                        return;
+                        return Produced.edit(new RecordEdit.SetPvBootloaderArgs(stored.toRecordValue()));
                     }
                     if (found.exitStatus() > 1) {
                         throw PygrubFailure.of("pygrub failed while looking for " + candidate.value("kernel")

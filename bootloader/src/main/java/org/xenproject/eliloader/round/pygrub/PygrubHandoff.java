@@ -9,9 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.xenproject.eliloader.answer.OutputFormat;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.log.Log;
-import org.xenproject.eliloader.round.BootRequest;
+import org.xenproject.eliloader.round.CallerRequest;
+import org.xenproject.eliloader.round.Produced;
 import org.xenproject.eliloader.round.HandoverFiles;
 import org.xenproject.eliloader.round.InstallContext;
 import org.xenproject.eliloader.round.PygrubAnswer;
@@ -44,10 +46,15 @@ public final class PygrubHandoff implements RoundAction {
     static final String WORK_PREFIX = ".eliloader-pygrub.";
 
     @Override
-    public void run(InstallContext context) {
-        BootRequest request = context.bootRequest();
+    public boolean readsBootDisk() {
+        return true;
+    }
+
+    @Override
+    public Produced run(InstallContext context, Produced soFar) {
+        CallerRequest request = context.caller();
         PygrubArgs options = PygrubArgs.overlay(PygrubArgs.parse(request.pygrubOptions()),
-                PygrubArgs.parse(context.pvBootloaderArgs()));
+                PygrubArgs.parse(context.pvBootloaderArgs(soFar)));
         boolean inspection = options.hasInspectionFlag();
         HandoverFiles handover = context.handover();
         handover.ensureDirectory();
@@ -55,7 +62,7 @@ public final class PygrubHandoff implements RoundAction {
         try {
             List<String> args = new ArrayList<>();
             args.add("-q");
-            args.add("--output-format=" + request.outputFormat());
+            args.add("--output-format=" + request.outputFormat().pygrubName());
             args.add("--output-directory=" + work);
             args.addAll(options.toArguments());
             if (!request.kernelArgs().isBlank()) {
@@ -69,7 +76,7 @@ public final class PygrubHandoff implements RoundAction {
             }
             byte[] answer = inspection ? outcome.stdout()
                     : takeOver(outcome.stdout(), work, handover, request.outputFormat());
-            context.setPygrubAnswer(new PygrubAnswer(answer, outcome.stderr(), inspection));
+            return Produced.pygrub(new PygrubAnswer(answer, outcome.stderr(), inspection));
         } finally {
             Trees.deleteQuietly(work);
         }
@@ -88,7 +95,7 @@ public final class PygrubHandoff implements RoundAction {
      * Moves the files pygrub wrote into the output directory and rewrites their paths in the
      * answer. Answers are handled as bytes (ISO-8859-1 maps each byte to one char and back).
      */
-    static byte[] takeOver(byte[] answer, Path work, HandoverFiles handover, String format) {
+    static byte[] takeOver(byte[] answer, Path work, HandoverFiles handover, OutputFormat format) {
         String text = new String(answer, StandardCharsets.ISO_8859_1);
         boolean kernelSeen = false;
         for (Path made : listing(work)) {
@@ -120,14 +127,13 @@ public final class PygrubHandoff implements RoundAction {
     }
 
     /** How pygrub writes {@code role path} in the format (see pygrub's format_simple / format_sxp). */
-    private static String token(String format, String role, String path) {
+    private static String token(OutputFormat format, String role, String path) {
         String latin1 = new String(path.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
         return switch (format) {
-            case "simple" -> role + " " + latin1 + "\n";
-            case "simple0" -> role + " " + latin1 + "\0";
-            case "sxp" -> "(" + role + " " + new String(PygrubMessages.pythonRepr(path).getBytes(StandardCharsets.UTF_8),
+            case SIMPLE -> role + " " + latin1 + "\n";
+            case SIMPLE0 -> role + " " + latin1 + "\0";
+            case SXP -> "(" + role + " " + new String(PygrubMessages.pythonRepr(path).getBytes(StandardCharsets.UTF_8),
                     StandardCharsets.ISO_8859_1) + ")";
-            default -> throw new IllegalArgumentException("unknown output format " + format);
         };
     }
 

@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.xenproject.eliloader.error.BootloaderException;
-import org.xenproject.eliloader.round.BootRequest;
+import org.xenproject.eliloader.round.CallerRequest;
+import org.xenproject.eliloader.round.Produced;
 
 /**
  * pygrub runs that only look at the disk ({@code -q -n}): no files are written, and the output
@@ -26,7 +27,7 @@ final class PygrubProbe implements AutoCloseable {
     }
 
     /** Checks that the disk can be read (pygrub's exit status 1 would otherwise read as "no menu"). */
-    static PygrubProbe open(BootRequest request) {
+    static PygrubProbe open(CallerRequest request) {
         Path disk = Path.of(request.disk());
         if (!Files.isReadable(disk)) {
             throw BootloaderException.invalidSource("The boot disk " + request.disk()

@@ -246,7 +246,7 @@ class PygrubHandoffTest {
                 List.of("-q", "--vm", VmStoreFixture.VM, disk.toString()));
 
         assertThat(run.status()).isEqualTo(2);
-        assertThat(run.stderr()).contains("keep-installing must be true or false");
+        assertThat(run.stderr()).contains("The setting keep-installing (--keep-installing, ELILOADER_KEEP_INSTALLING").contains("it must be true or false.");
         assertThat(run.stdoutBytes()).isEmpty();
         assertThat(lab.outputNames()).isEmpty();
     }

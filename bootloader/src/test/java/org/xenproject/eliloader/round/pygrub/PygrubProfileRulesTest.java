@@ -39,24 +39,24 @@ class PygrubProfileRulesTest {
         // the round-2 tests use the shipped profiles, and test-only ones for what none ships
         ProfileRegistry registry = ProfileRegistry.load(List.of(PygrubLab.profilesDir()));
         for (String sles : List.of("sles-9", "sles-10")) {
-            assertThat(registry.get(sles).rounds())
+            assertThat(registry.get(sles).rounds().actionLists())
                     .containsExactly(List.of("fetch-boot-files"), List.of("domuloader-probe", "pygrub-handoff"));
-            assertThat(registry.get(sles).forInstall(true).rounds()).containsExactly(
+            assertThat(registry.get(sles).forInstall(true).rounds().actionLists()).containsExactly(
                     List.of("fetch-boot-files", "boot-from-first-disk"), List.of("domuloader-probe", "pygrub-handoff"));
         }
-        assertThat(registry.get("oracle-5").rounds().get(1)).containsExactly("avoid-uek-entries", "pygrub-handoff");
+        assertThat(registry.get("oracle-5").rounds().actionLists().get(1)).containsExactly("avoid-uek-entries", "pygrub-handoff");
         for (String rhel4 : List.of("rhel-4.1", "rhel-4.4")) {
-            assertThat(registry.get(rhel4).rounds())
+            assertThat(registry.get(rhel4).rounds().actionLists())
                     .containsExactly(List.of("bundled-boot-files"), List.of("remove-updates-disk", "pygrub-handoff"));
             assertThat(registry.get(rhel4).updatesDisk()).get()
                     .isEqualTo(new Profile.UpdatesDisk(Map.of("install-updates-disk", "true"), null));
         }
-        assertThat(registry.get("pygrub").forInstall(true).rounds())
+        assertThat(registry.get("pygrub").forInstall(true).rounds().actionLists())
                 .containsExactly(List.of("boot-from-first-disk", "pygrub-handoff"));
         // a round 2 that only hands over; boot-from-first-disk in a network round
-        assertThat(registry.get("test-handoff").rounds()).containsExactly(List.of("fetch-boot-files"),
+        assertThat(registry.get("test-handoff").rounds().actionLists()).containsExactly(List.of("fetch-boot-files"),
                 List.of("pygrub-handoff"));
-        assertThat(registry.get("test-cd-pygrub").rounds()).containsExactly(List.of("boot-from-first-disk", "pygrub-handoff"));
+        assertThat(registry.get("test-cd-pygrub").rounds().actionLists()).containsExactly(List.of("boot-from-first-disk", "pygrub-handoff"));
         assertThat(registry.ids()).filteredOn(id -> id.startsWith("test-")).containsExactlyInAnyOrder("test-handoff",
                 "test-cd-pygrub");
     }

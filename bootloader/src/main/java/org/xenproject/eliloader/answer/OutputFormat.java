@@ -1,10 +1,9 @@
-package org.xenproject.eliloader.cli;
+package org.xenproject.eliloader.answer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 import org.xenproject.eliloader.error.BootloaderException;
-import org.xenproject.eliloader.round.BootEntry;
 
 /**
  * The three ways callers read a bootloader's answer. Values that would break a format are
@@ -24,6 +23,11 @@ public enum OutputFormat {
         } catch (IllegalArgumentException e) {
             throw BootloaderException.usage("Unknown output format \"" + name + "\" (sxp, simple or simple0).");
         }
+    }
+
+    /** The name in pygrub's and the callers' spelling: {@code simple}, {@code simple0}, {@code sxp}. */
+    public String pygrubName() {
+        return name().toLowerCase(Locale.ROOT);
     }
 
     public byte[] render(BootEntry entry) {

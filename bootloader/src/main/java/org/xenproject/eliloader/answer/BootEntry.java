@@ -1,4 +1,4 @@
-package org.xenproject.eliloader.round;
+package org.xenproject.eliloader.answer;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package org.xenproject.eliloader.cli;
+package org.xenproject.eliloader.answer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
-import org.xenproject.eliloader.round.BootEntry;
 
 class OutputFormatTest {
     private static final BootEntry FULL = new BootEntry(Path.of("/var/run/xend/boot/boot_kernel.1"),

@@ -1,0 +1,41 @@
+package org.xenproject.eliloader.config;
+
+import java.util.Locale;
+
+/** How a number or a flag is written, for host settings and VM settings alike. */
+final class Values {
+    /** Longest part of a bad value quoted in an error sentence. */
+    private static final int QUOTED_MAX = 60;
+
+    private Values() {
+    }
+
+    /** A whole number from {@code min} to {@code max} written in decimal digits, else null. */
+    static Long wholeNumber(String value, long min, long max) {
+        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return null;
+        }
+        long n = Long.parseLong(value);
+        return n >= min && n <= max ? n : null;
+    }
+
+    /** true/1/yes/on, false/0/no/off or empty; null for anything else. */
+    static Boolean flag(String text) {
+        return switch (text.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> Boolean.TRUE;
+            case "false", "0", "no", "off", "" -> Boolean.FALSE;
+            default -> null;
+        };
+    }
+
+    /** A bad value for a message: bounded, with control characters shown as escapes. */
+    static String quote(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        int limit = Math.min(text.length(), QUOTED_MAX);
+        for (int i = 0; i < limit; i++) {
+            char c = text.charAt(i);
+            out.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+        }
+        return out.append(text.length() > QUOTED_MAX ? "…\"" : "\"").toString();
+    }
+}

@@ -1,0 +1,85 @@
+package org.xenproject.eliloader.install;
+
+import java.nio.file.Path;
+
+import org.xenproject.eliloader.config.InstallSettings;
+import org.xenproject.eliloader.config.Setting;
+import org.xenproject.eliloader.config.Settings;
+import org.xenproject.eliloader.log.Log;
+import org.xenproject.eliloader.profile.Profile;
+import org.xenproject.eliloader.profile.ProfileRegistry;
+import org.xenproject.eliloader.profile.ProfileSelector;
+import org.xenproject.eliloader.round.CallerRequest;
+import org.xenproject.eliloader.round.HandoverFiles;
+import org.xenproject.eliloader.round.InstallContext;
+import org.xenproject.eliloader.round.InstallRound;
+import org.xenproject.eliloader.round.PygrubAnswer;
+import org.xenproject.eliloader.source.InstallMethods;
+import org.xenproject.eliloader.source.Repository;
+import org.xenproject.eliloader.source.RetryPolicy;
+import org.xenproject.eliloader.source.SourceFactory;
+import org.xenproject.eliloader.source.SourceOptions;
+import org.xenproject.eliloader.source.TreeFiles;
+
+/**
+ * The install pipeline, the same under every entry point ({@code boot} for the toolstacks,
+ * {@code probe} for developers): install settings → repository → source options → the tree
+ * (one per-run cache of its metadata) → profile selection → the current round's actions →
+ * the answer in the caller's format, with the record edits that end the round.
+ *
+ * <p>The installer reads the VM record but never writes it: the plan says what to write, and the
+ * entry point writes it after the answer is out (or, for {@code probe}, prints it).
+ */
+public final class Installer {
+    private Installer() {
+    }
+
+    /** Runs the request's round and returns its plan; on failure every file it made is removed. */
+    public static BootPlan plan(InstallRequest request) {
+        InstallSettings install = request.install();
+        Settings host = request.host();
+        Repository repository = Repository.parse(install.repository());
+        InstallMethods.check(repository, install.methods());
+        Repository treeRepository = request.treeOverride() == null ? repository : request.treeOverride();
+        SourceOptions options = sourceOptions(request);
+        HandoverFiles handover = new HandoverFiles(host.requirePath(Setting.OUTPUT_DIRECTORY));
+        // one tree per run: detection, layout choice and checksums share its metadata cache
+        try (TreeFiles tree = new TreeFiles(SourceFactory.opener(treeRepository, options))) {
+            ProfileSelector.Selection selection = ProfileSelector.select(
+                    ProfileRegistry.forHost(host.path(Setting.PROFILES_DIR)), install.distro(),
+                    install.chosenProfile(), tree, InstallContext.runValues(install));
+            Profile profile = selection.profile().forInstall(install.isCdrom());
+            Log.info("VM " + request.vm().uuid() + " round " + install.round() + " profile " + profile.id() + " ("
+                    + selection.how() + ") from " + treeRepository.masked());
+            InstallContext context = new InstallContext(request.vm(), install, profile, repository, tree, handover,
+                    host, request.caller());
+            InstallRound.Outcome outcome = InstallRound.run(context);
+            PygrubAnswer pygrub = outcome.pygrubAnswer();
+            byte[] answer = pygrub != null ? pygrub.answer()
+                    : outcome.entry() != null ? request.caller().outputFormat().render(outcome.entry()) : null;
+            BootPlan.Report report = new BootPlan.Report(profile, selection.how(), install.round(),
+                    outcome.produced().layout(), outcome.produced().kernel(), outcome.produced().ramdisk(),
+                    outcome.entry() == null ? null : outcome.entry().args(), outcome.skipped(), tree.found(),
+                    tree.requested(), tree.unreadable());
+            return new BootPlan(answer, pygrub == null ? new byte[0] : pygrub.stderr(), outcome.edits(),
+                    outcome.cleanup(), handover, report);
+        } catch (RuntimeException | Error e) {
+            handover.discardAll();
+            throw e;
+        }
+    }
+
+    /** How sources connect, from the host settings: the one place every timeout reaches every scheme. */
+    static SourceOptions sourceOptions(InstallRequest request) {
+        Settings host = request.host();
+        CallerRequest caller = request.caller();
+        SourceOptions defaults = SourceOptions.defaults();
+        RetryPolicy retry = new RetryPolicy(host.count(Setting.FETCH_RETRIES), defaults.retry().firstBackoff(),
+                defaults.retry().maxBackoff());
+        return defaults.withTimeouts(host.duration(Setting.CONNECT_TIMEOUT_SECONDS),
+                        host.duration(Setting.HTTP_TIMEOUT_SECONDS), host.duration(Setting.FETCH_TIMEOUT_SECONDS))
+                .withRetry(retry).withProxy(request.install().proxy()).withCaFile(host.path(Setting.CA_FILE).orElse(null))
+                .withBootDisk(caller.hasDisk() ? Path.of(caller.disk()) : null)
+                .withSecret(request.repositorySecret());
+    }
+}
