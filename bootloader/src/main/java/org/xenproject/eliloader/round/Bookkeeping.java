@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.xenproject.eliloader.config.BootFileLimits;
 import org.xenproject.eliloader.config.InstallKey;
 import org.xenproject.eliloader.toolstack.RecordEdit;
 
@@ -31,8 +32,8 @@ public final class Bookkeeping {
     public static final String PYGRUB = "pygrub";
     /** platform key holding the limit for the installed system, moved over the install-time one. */
     public static final Map<String, String> POST_INSTALL_LIMITS = Map.of(
-            "pv-postinstall-kernel-max-size", Limits.KERNEL_KEY,
-            "pv-postinstall-ramdisk-max-size", Limits.RAMDISK_KEY);
+            "pv-postinstall-kernel-max-size", BootFileLimits.KERNEL_KEY,
+            "pv-postinstall-ramdisk-max-size", BootFileLimits.RAMDISK_KEY);
 
     /** The edits after a round: those the round depends on, then those that only tidy up. */
     public record Edits(List<RecordEdit> required, List<RecordEdit> cleanup) {

@@ -2,6 +2,7 @@ package org.xenproject.eliloader.round;
 
 import java.util.Map;
 
+import org.xenproject.eliloader.config.BootFileLimits;
 import org.xenproject.eliloader.config.InstallSettings;
 import org.xenproject.eliloader.config.Setting;
 import org.xenproject.eliloader.config.Settings;
@@ -31,7 +32,7 @@ public final class InstallContext {
     private final HandoverFiles handover;
     private final Settings host;
     private final CallerRequest caller;
-    private final Limits limits;
+    private final BootFileLimits limits;
     private final Map<String, String> variables;
     /** Read on first use: only rounds that fetch an initrd need the map files. */
     private InitrdFixups initrdFixups;
@@ -50,7 +51,7 @@ public final class InstallContext {
         this.handover = handover;
         this.host = host;
         this.caller = caller;
-        this.limits = Limits.of(vm);
+        this.limits = BootFileLimits.of(vm.platform());
         this.variables = variables(settings, profile);
     }
 
@@ -117,7 +118,7 @@ public final class InstallContext {
         return handover;
     }
 
-    public Limits limits() {
+    public BootFileLimits limits() {
         return limits;
     }
 
