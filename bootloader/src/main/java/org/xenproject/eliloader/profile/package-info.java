@@ -5,8 +5,9 @@
  *
  * <p>{@code ProfileSelector.select} turns {@code install-distro} into a {@code Profile}: an id
  * as it is, an alias or {@code auto} by the {@code Detector}, which reads the tree's metadata
- * ({@code .treeinfo}, {@code content}, {@code .disk/info}, …) through the run's one
- * {@link org.xenproject.eliloader.source.TreeFiles} cache in an explicit order. A new distro is
+ * ({@code .treeinfo}, {@code .discinfo}, SUSE {@code content} and products, {@code .disk/info},
+ * any named file) through the run's one {@link org.xenproject.eliloader.source.TreeFiles}
+ * cache, in an explicit order. A new distro is
  * a profile file and a fixture; a new kind of detection rule goes in {@code Detector} and
  * {@code TreeMetadata}.
  */
