@@ -27,6 +27,7 @@ import org.xenproject.eliloader.round.CallerRequest;
 import org.xenproject.eliloader.round.FetchBootFiles;
 import org.xenproject.eliloader.round.FetchedFile;
 import org.xenproject.eliloader.source.Repository;
+import org.xenproject.eliloader.toolstack.RecordEdit;
 
 /**
  * {@code eliloader probe --repository URL [--distro D] [--arch A] [--release R] …}: what an
@@ -88,7 +89,7 @@ final class ProbeCommand {
             CallerRequest caller = new CallerRequest(null, OutputFormat.SIMPLE, "", List.of(),
                     settings.requirePath(Setting.PYGRUB));
             try (BootPlan plan = Installer.plan(InstallRequest.forProbe(otherConfig, settings, caller, tree))) {
-                print(plan.report(), tree, cdrom, otherConfig.get(InstallKey.VNC_PASSWORD.key()),
+                print(plan, tree, cdrom, otherConfig.get(InstallKey.VNC_PASSWORD.key()),
                         otherConfig.get(InstallKey.ARCH.key()));
             }
         } finally {
@@ -98,7 +99,8 @@ final class ProbeCommand {
         return 0;
     }
 
-    private void print(BootPlan.Report report, Repository tree, boolean cdrom, String password, String arch) {
+    private void print(BootPlan plan, Repository tree, boolean cdrom, String password, String arch) {
+        BootPlan.Report report = plan.report();
         Profile profile = report.profile();
         String installArch = arch == null ? "i386" : arch.strip();
         line("repository", tree.masked() + (cdrom ? " (as the CD of a cdrom install)" : ""));
@@ -123,11 +125,20 @@ final class ProbeCommand {
         } else {
             line("kernel", "none fetched in round " + report.round() + " (its actions hand over to other code)");
         }
+        line("record edits", describe(plan.edits()));
+        if (!plan.cleanup().isEmpty()) {
+            line("then, tidying", describe(plan.cleanup()));
+        }
         RoundPlan rounds = profile.rounds();
         for (RoundPlan.Round round : rounds.rounds()) {
             line("round " + round.number(), String.join(", ", round.actions()) + (rounds.isLast(round.number())
                     ? "; then PV-bootloader=pygrub" : "; then install-round=" + (round.number() + 1)));
         }
+    }
+
+    /** The edits a VM start would apply, in their order; a probe applies none. */
+    private static String describe(List<RecordEdit> edits) {
+        return edits.isEmpty() ? "none" : String.join(", ", edits.stream().map(RecordEdit::describe).toList());
     }
 
     private void file(String what, FetchedFile file, Profile profile) {

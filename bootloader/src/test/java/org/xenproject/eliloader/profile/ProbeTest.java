@@ -71,6 +71,8 @@ class ProbeTest {
                 "initrd: images/pxeboot/initrd.img " + described("rhel7/images/pxeboot/initrd.img")
                         + " verified: sha256 from .treeinfo [checksums]",
                 "kernel args: inst.repo=" + nginx.url("rhel7"),
+                "record edits: PV-bootloader=pygrub",
+                "then, tidying: remove other-config:install-round, remove other-config:install-distro",
                 "round 1: fetch-boot-files; then PV-bootloader=pygrub", ""));
         assertThat(run.status()).isZero();
     }
@@ -87,9 +89,10 @@ class ProbeTest {
                 "kernel: boot/i386/vmlinuz-xenpae " + described("sles10sp1/boot/i386/vmlinuz-xenpae")
                         + " verified: sha1 from content\n",
                 "kernel args: install=" + nginx.url("sles10sp1") + "/ vnc=1 vncpassword=********\n",
+                "record edits: other-config:install-profile=sles-10, other-config:install-round=2\n",
                 "round 1: fetch-boot-files; then install-round=2\n",
                 "round 2: domuloader-probe, pygrub-handoff; then PV-bootloader=pygrub\n");
-        assertThat(run.stdout()).doesNotContain("longenough");
+        assertThat(run.stdout()).doesNotContain("longenough", "tidying");
     }
 
     @Test
@@ -127,6 +130,7 @@ class ProbeTest {
         Run rhel7 = probe("--repository", nginx.url("rhel7"), "--cdrom", "--arch", "x86_64");
 
         assertThat(rhel5.stdout()).contains("kernel args: \n",
+                "record edits: VBD probe-disk bootable=true, VBD probe-cd bootable=false, PV-bootloader=pygrub\n",
                 "round 1: fetch-boot-files, boot-from-first-disk; then PV-bootloader=pygrub\n");
         assertThat(sles.stdout()).contains("kernel args: install=hd\n",
                 "round 1: fetch-boot-files, boot-from-first-disk; then install-round=2\n");
