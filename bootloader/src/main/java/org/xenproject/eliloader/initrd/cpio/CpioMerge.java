@@ -68,7 +68,7 @@ public final class CpioMerge {
      * @param layout where the vendor's compressed part starts, from {@link InitrdReader#probe}
      */
     public static void merge(SeekableFileInput vendor, String vendorName, InitrdReader.Layout layout,
-                      Overlay overlay, Compression compression, Budget budget, OutputStream out) throws IOException {
+                             Overlay overlay, Compression compression, Budget budget, OutputStream out) throws IOException {
         copyPrefix(vendor, layout.prefixLength(), out);
         try (InitrdReader reader = new InitrdReader(vendor, layout.prefixLength(), budget,
                 ErrorCode.INVALID_SOURCE, "vendor initrd " + vendorName)) {

@@ -59,7 +59,7 @@ public final class Ext2Overlay {
      *             caller deletes it
      */
     public static void apply(SeekableFileInput vendor, String vendorName, Overlay overlay, Budget budget,
-                      Path work, OutputStream out) throws IOException {
+                             Path work, OutputStream out) throws IOException {
         Ext2Overlay patch = new Ext2Overlay(overlay, work);
         Compression compression = patch.unpack(vendor, vendorName, budget);
         patch.edit();
