@@ -62,7 +62,7 @@ public final class Main {
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); run with --debug for details.");
             return ErrorCode.INTERNAL_ERROR.exitStatus();
         } finally {
-            Log.flush();
+            Log.flush(environment);
         }
     }
 

@@ -18,6 +18,14 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.initrd.compression.Budget;
+import org.xenproject.eliloader.initrd.compression.Compression;
+import org.xenproject.eliloader.initrd.compression.SeekableFileInput;
+import org.xenproject.eliloader.initrd.cpio.CpioAppend;
+import org.xenproject.eliloader.initrd.cpio.CpioMerge;
+import org.xenproject.eliloader.initrd.cpio.InitrdReader;
+import org.xenproject.eliloader.initrd.cpio.Overlay;
+import org.xenproject.eliloader.initrd.ext2.Ext2Overlay;
 
 /**
  * Vendor-initrd fix-ups: which vendor initrds (by MD5) get which overlay, and applying

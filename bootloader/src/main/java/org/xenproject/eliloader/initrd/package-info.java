@@ -1,6 +1,17 @@
 /**
  * Vendor-initrd fix-ups: recognising a vendor initrd by MD5 and adding an overlay to it
- * without unpacking it to disk and without privileges.
+ * without unpacking it to disk and without privileges. This package is the policy (which
+ * initrd gets which overlay, in which mode, within which limits, what is left behind on
+ * failure); the formats are below it and know nothing of it:
+ * <ul>
+ * <li>{@link org.xenproject.eliloader.initrd.cpio}: cpio initrds read as the kernel reads
+ *     them, and the append and merge modes;</li>
+ * <li>{@link org.xenproject.eliloader.initrd.ext2}: ext2 images, edited with e2fsprogs;</li>
+ * <li>{@link org.xenproject.eliloader.initrd.compression}: the compressions of initrd
+ *     members, and the budget of decompressed bytes.</li>
+ * </ul>
+ * Dependencies go one way: {@code initrd} → {@code ext2} → {@code cpio} →
+ * {@code compression}.
  *
  * <h2>Entry points</h2>
  * {@link org.xenproject.eliloader.initrd.InitrdFixups#load InitrdFixups.load(dir, warnings)}

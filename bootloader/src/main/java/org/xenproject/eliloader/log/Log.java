@@ -7,17 +7,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The run's log. Lines go to syslog (the journal on current dom0s) through {@code logger}, in
  * one batch at the end of the run so that a boot pays for at most one short process; Java has
  * no datagram unix sockets for /dev/log. With {@code --debug} they are also echoed to stderr.
- * Callers must never log passwords.
+ * Callers must never log passwords. {@code ELILOADER_SYSLOG=0} in the run's environment (the one
+ * given to {@code Main.run}, not the process's) keeps the lines out of syslog.
  */
 public final class Log {
     private static final List<String> LINES = new ArrayList<>();
     private static boolean echo;
+    static final Path LOGGER = Path.of("/usr/bin/logger");
+    static final Path SYSLOG_SOCKET = Path.of("/dev/log");
+    private static Path logger = LOGGER;
+    private static Path syslogSocket = SYSLOG_SOCKET;
 
     private Log() {
     }
@@ -33,14 +39,22 @@ public final class Log {
         }
     }
 
-    /** Sends the collected lines to syslog when a logger is available; never fails the run. */
-    public static synchronized void flush() {
-        if (LINES.isEmpty() || "0".equals(System.getenv("ELILOADER_SYSLOG"))) {
+    /** For tests: the logger program and the socket whose presence says syslog is there. */
+    static synchronized void sendThrough(Path loggerProgram, Path socket) {
+        logger = loggerProgram;
+        syslogSocket = socket;
+    }
+
+    /**
+     * Sends the collected lines to syslog when a logger is available, unless {@code environment}
+     * (the run's) holds {@code ELILOADER_SYSLOG=0}; never fails the run.
+     */
+    public static synchronized void flush(Map<String, String> environment) {
+        if (LINES.isEmpty() || "0".equals(environment.get("ELILOADER_SYSLOG"))) {
             LINES.clear();
             return;
         }
-        Path logger = Path.of("/usr/bin/logger");
-        if (!Files.isExecutable(logger) || !Files.exists(Path.of("/dev/log"))) {
+        if (!Files.isExecutable(logger) || !Files.exists(syslogSocket)) {
             LINES.clear();
             return;
         }

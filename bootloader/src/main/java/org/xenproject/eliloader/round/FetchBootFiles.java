@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import org.xenproject.eliloader.error.BackgroundTask;
+import org.xenproject.eliloader.concurrent.BackgroundTask;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.profile.Profile;

@@ -2,7 +2,7 @@ package org.xenproject.eliloader.source;
 
 import java.util.function.Supplier;
 
-import org.xenproject.eliloader.error.BackgroundTask;
+import org.xenproject.eliloader.concurrent.BackgroundTask;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.source.file.FileSource;
 import org.xenproject.eliloader.source.ftp.FtpSource;

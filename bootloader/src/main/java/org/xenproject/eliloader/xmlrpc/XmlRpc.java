@@ -23,7 +23,9 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
 /**
- * A small, strict XML-RPC codec, as XenAPI speaks it. Java values map to XML-RPC types as
+ * A small, strict XML-RPC codec, as XenAPI speaks it: the client half (calls out, responses in).
+ * The server half that test peers use (calls in, responses and faults out) is the test tree's
+ * {@code XmlRpcServerCodec}, built on this class's value encoder and parser. Java values map to XML-RPC types as
  * follows: {@link String} string (also an untyped {@code <value>}), {@link Integer} int/i4,
  * {@link Boolean} boolean, {@link Double} double, {@link Instant} dateTime.iso8601 (a time
  * without a zone is UTC, as xapi means it), {@code byte[]} base64, {@link Map} with String keys
@@ -38,20 +40,13 @@ public final class XmlRpc {
     /** Deepest nesting of struct/array values accepted. */
     public static final int MAX_DEPTH = 64;
 
-    private static final Pattern METHOD_NAME = Pattern.compile("[A-Za-z0-9_.:/]+");
+    static final Pattern METHOD_NAME = Pattern.compile("[A-Za-z0-9_.:/]+");
     private static final Pattern INT = Pattern.compile("[+-]?[0-9]+");
     private static final Pattern DOUBLE = Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?");
     private static final Pattern DATE_TIME = Pattern.compile(
             "([0-9]{4})-?([0-9]{2})-?([0-9]{2})T([0-9]{2}):?([0-9]{2}):?([0-9]{2})(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?");
     private static final DateTimeFormatter DATE_OUT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HH:mm:ss'Z'")
             .withZone(ZoneOffset.UTC);
-
-    /** A decoded {@code <methodCall>}. */
-    public record Call(String method, List<Object> params) {
-        public Call {
-            params = Collections.unmodifiableList(new ArrayList<>(params));
-        }
-    }
 
     private XmlRpc() {
     }
@@ -74,26 +69,8 @@ public final class XmlRpc {
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    public static byte[] encodeResponse(Object result) {
-        StringBuilder out = new StringBuilder(256);
-        out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<methodResponse><params><param>");
-        value(out, result, 0);
-        out.append("</param></params></methodResponse>\n");
-        return out.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    public static byte[] encodeFault(int code, String message) {
-        Map<String, Object> fault = new LinkedHashMap<>();
-        fault.put("faultCode", code);
-        fault.put("faultString", message);
-        StringBuilder out = new StringBuilder(256);
-        out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<methodResponse><fault>");
-        value(out, fault, 0);
-        out.append("</fault></methodResponse>\n");
-        return out.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void value(StringBuilder out, Object v, int depth) {
+    /** Appends {@code v} as a {@code <value>}; {@code depth} is its nesting level (0 at the top). */
+    static void value(StringBuilder out, Object v, int depth) {
         if (depth > MAX_DEPTH) {
             throw new IllegalArgumentException("value nested deeper than " + MAX_DEPTH + " levels");
         }
@@ -204,32 +181,8 @@ public final class XmlRpc {
         }
     }
 
-    /** A {@code <methodCall>}: the method name and its parameters. */
-    public static Call decodeCall(byte[] document) throws XmlRpcFormatException {
-        try (Parser p = new Parser(document)) {
-            p.expectStart("methodCall");
-            p.expectStart("methodName");
-            String method = p.text();
-            if (!METHOD_NAME.matcher(method).matches()) {
-                throw new XmlRpcFormatException("not an XML-RPC method name: \"" + method + "\"");
-            }
-            List<Object> params = new ArrayList<>();
-            if (p.nextStartOrEnd("params")) {
-                while (p.nextStartOrEnd("param")) {
-                    p.expectStart("value");
-                    params.add(p.value(0));
-                    p.expectEnd();
-                }
-                p.expectEnd(); // </methodCall>
-            }
-            // without <params>, </methodCall> has been read already
-            p.expectEndOfDocument();
-            return new Call(method, params);
-        }
-    }
-
     /** Pull parser over one document; only the JDK's built-in StAX implementation is used. */
-    private static final class Parser implements AutoCloseable {
+    static final class Parser implements AutoCloseable {
         private static final XMLInputFactory FACTORY = factory();
         private final XMLStreamReader reader;
 

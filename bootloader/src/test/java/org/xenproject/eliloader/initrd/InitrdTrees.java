@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Random;
 
 /** The vendor and overlay trees the tests pack into initrds (the tests run as root). */
-final class InitrdTrees {
-    static final long MTIME = 981_173_106L; // 2001-02-03
+public final class InitrdTrees {
+    public static final long MTIME = 981_173_106L; // 2001-02-03
 
     private InitrdTrees() {
     }
 
-    static Path file(Path root, String name, String content, String perms) throws IOException {
+    public static Path file(Path root, String name, String content, String perms) throws IOException {
         Path p = root.resolve(name);
         Files.createDirectories(p.getParent());
         Files.writeString(p, content);
@@ -25,7 +25,7 @@ final class InitrdTrees {
         return p;
     }
 
-    static void mknod(Path root, String name, String type, int major, int minor) {
+    public static void mknod(Path root, String name, String type, int major, int minor) {
         Path p = root.resolve(name);
         if (type.equals("p")) {
             TestTools.run(null, null, null, "mknod", p.toString(), "p");
@@ -43,7 +43,7 @@ final class InitrdTrees {
      * device nodes, a fifo, three hard-link groups (one empty) and a file larger than a
      * legacy-lz4 chunk so the chunking is exercised.
      */
-    static Path vendorTree(Path root, boolean big) throws IOException {
+    public static Path vendorTree(Path root, boolean big) throws IOException {
         Files.createDirectories(root.resolve("dev"));
         file(root, "bin/busybox", text(200_000, 1), "rwxr-xr-x");
         Files.createSymbolicLink(root.resolve("bin/sh"), Path.of("busybox"));
@@ -78,7 +78,7 @@ final class InitrdTrees {
     }
 
     /** Replaces two files (one the data carrier of a link group), adds files, a directory, a device and a link pair. */
-    static Path overlayTree(Path root) throws IOException {
+    public static Path overlayTree(Path root) throws IOException {
         Path replaced = file(root, "etc/replaced", "overlay version\n", "rw-------");
         chown(replaced, 42, 43);
         file(root, "etc/new-file", "added by the overlay\n", "rw-r--r--");
@@ -93,13 +93,13 @@ final class InitrdTrees {
         return root;
     }
 
-    static Path microcodeTree(Path root) throws IOException {
+    public static Path microcodeTree(Path root) throws IOException {
         file(root, "kernel/x86/microcode/GenuineIntel.bin", text(3000, 3), "rw-r--r--");
         return root;
     }
 
     /** Compressible but not trivial text. */
-    static String text(int size, long seed) {
+    public static String text(int size, long seed) {
         Random r = new Random(seed);
         String[] words = {"alpha", "beta", "gamma", "delta", "initrd", "kernel", "xen", "cpio", "\n"};
         StringBuilder s = new StringBuilder(size + 16);

@@ -18,17 +18,19 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.xenproject.eliloader.initrd.compression.Compression;
+import org.xenproject.eliloader.initrd.cpio.CpioEntry;
 
 /**
  * Runs the real tools (cpio, gzip, xz, lzma, bzip2, zstd, lz4, mknod, mke2fs, debugfs)
  * with argument lists, and describes unpacked trees for comparison.
  */
-final class TestTools {
+public final class TestTools {
     private TestTools() {
     }
 
     /** Runs a command; stdin/stdout may be files (null: none / captured). Returns stdout. */
-    static String run(Path cwd, Path stdin, Path stdout, String... command) {
+    public static String run(Path cwd, Path stdin, Path stdout, String... command) {
         try {
             ProcessBuilder pb = new ProcessBuilder(command).directory(cwd == null ? null : cwd.toFile());
             pb.redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new File("/dev/null"))
@@ -66,7 +68,7 @@ final class TestTools {
     }
 
     /** `find . | sort | cpio -o -H newc` in {@code tree}, by argument lists. */
-    static Path cpio(Path tree, Path archive) throws IOException {
+    public static Path cpio(Path tree, Path archive) throws IOException {
         Path list = Files.createTempFile("cpio", ".list");
         List<String> names = new ArrayList<>();
         try (Stream<Path> s = Files.walk(tree)) {
@@ -80,7 +82,7 @@ final class TestTools {
     }
 
     /** Compresses with the real command-line tool for {@code c}. */
-    static Path compress(Path in, Compression c, Path out) {
+    public static Path compress(Path in, Compression c, Path out) {
         switch (c) {
             case NONE -> run(null, in, out, "cat");
             case GZIP -> run(null, in, out, "gzip", "-9", "-n", "-c");
@@ -96,7 +98,7 @@ final class TestTools {
     }
 
     /** Decompresses with the real command-line tool for {@code c}. */
-    static Path decompress(Path in, Compression c, Path out) {
+    public static Path decompress(Path in, Compression c, Path out) {
         switch (c) {
             case NONE -> run(null, in, out, "cat");
             case GZIP -> run(null, in, out, "gzip", "-dc");
@@ -111,16 +113,16 @@ final class TestTools {
     }
 
     /** `cpio -idmu` as root: owners, modes, device nodes and hard links are recreated; later names win. */
-    static void extract(Path cpioArchive, Path dest) throws IOException {
+    public static void extract(Path cpioArchive, Path dest) throws IOException {
         Files.createDirectories(dest);
         run(dest, cpioArchive, null, "cpio", "-idmu", "--no-absolute-filenames", "--quiet");
     }
 
-    static List<String> list(Path cpioArchive) {
+    public static List<String> list(Path cpioArchive) {
         return List.of(run(null, cpioArchive, null, "cpio", "-t", "--quiet").split("\n"));
     }
 
-    static Path slice(Path file, long from, long to, Path out) throws IOException {
+    public static Path slice(Path file, long from, long to, Path out) throws IOException {
         byte[] all = Files.readAllBytes(file);
         Files.write(out, java.util.Arrays.copyOfRange(all, (int) from, (int) to));
         return out;
@@ -132,7 +134,7 @@ final class TestTools {
      * with, and the mtime of files (not of directories, which unpacking in two steps
      * legitimately touches).
      */
-    static Map<String, String> describe(Path root) throws IOException {
+    public static Map<String, String> describe(Path root) throws IOException {
         Map<String, String> out = new TreeMap<>();
         Map<Object, List<String>> byInode = new TreeMap<>();
         List<Path> all;
@@ -188,7 +190,7 @@ final class TestTools {
         }
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -199,7 +201,7 @@ final class TestTools {
         }
     }
 
-    static void assertNothingLeft(Path outputDir) throws IOException {
+    public static void assertNothingLeft(Path outputDir) throws IOException {
         try (Stream<Path> s = Files.list(outputDir)) {
             assertThat(s.toList()).as("files left in the output directory").isEmpty();
         }

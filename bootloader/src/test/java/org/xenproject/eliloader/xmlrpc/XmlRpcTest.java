@@ -40,7 +40,7 @@ class XmlRpcTest {
         struct.put("base64", new byte[] {0, 1, 2, (byte) 255});
         struct.put("nil", null);
         struct.put("array", List.of("x", 1, List.of(), Map.of()));
-        Object decoded = XmlRpc.decodeResponse(XmlRpc.encodeResponse(struct));
+        Object decoded = XmlRpc.decodeResponse(XmlRpcServerCodec.encodeResponse(struct));
         assertThat(decoded).isInstanceOf(Map.class);
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) decoded;
@@ -57,11 +57,11 @@ class XmlRpcTest {
     @Test
     void callsRoundTripWithTheirParameters() throws Exception {
         byte[] call = XmlRpc.encodeCall("VM.add_to_other_config", List.of("OpaqueRef:s", "OpaqueRef:v", "k", "v"));
-        XmlRpc.Call decoded = XmlRpc.decodeCall(call);
+        XmlRpcServerCodec.Call decoded = XmlRpcServerCodec.decodeCall(call);
         assertThat(decoded.method()).isEqualTo("VM.add_to_other_config");
         assertThat(decoded.params()).containsExactly("OpaqueRef:s", "OpaqueRef:v", "k", "v");
-        assertThat(XmlRpc.decodeCall(XmlRpc.encodeCall("system.listMethods", List.of())).params()).isEmpty();
-        assertThat(XmlRpc.decodeCall(bytes("<methodCall><methodName>a.b</methodName></methodCall>")).params())
+        assertThat(XmlRpcServerCodec.decodeCall(XmlRpc.encodeCall("system.listMethods", List.of())).params()).isEmpty();
+        assertThat(XmlRpcServerCodec.decodeCall(bytes("<methodCall><methodName>a.b</methodName></methodCall>")).params())
                 .isEmpty();
     }
 
@@ -105,7 +105,7 @@ class XmlRpcTest {
 
     @Test
     void readsFaults() {
-        assertThatThrownBy(() -> XmlRpc.decodeResponse(XmlRpc.encodeFault(-32601, "no such method")))
+        assertThatThrownBy(() -> XmlRpc.decodeResponse(XmlRpcServerCodec.encodeFault(-32601, "no such method")))
                 .isInstanceOfSatisfying(XmlRpcFault.class, f -> {
                     assertThat(f.faultCode()).isEqualTo(-32601);
                     assertThat(f.faultString()).isEqualTo("no such method");
@@ -178,7 +178,7 @@ class XmlRpcTest {
             assertThatThrownBy(() -> XmlRpc.decodeResponse(bytes(document))).as(document)
                     .isInstanceOf(XmlRpcFormatException.class);
         }
-        assertThatThrownBy(() -> XmlRpc.decodeCall(bytes("<methodCall><methodName>bad name</methodName></methodCall>")))
+        assertThatThrownBy(() -> XmlRpcServerCodec.decodeCall(bytes("<methodCall><methodName>bad name</methodName></methodCall>")))
                 .isInstanceOf(XmlRpcFormatException.class);
     }
 
@@ -189,7 +189,7 @@ class XmlRpcTest {
         assertThatThrownBy(() -> response(deep)).isInstanceOf(XmlRpcFormatException.class)
                 .hasMessageContaining("deeper");
         String ok = "<value><array><data>".repeat(10) + "<value>x</value>" + "</data></array></value>".repeat(10);
-        assertThatThrownBy(() -> XmlRpc.encodeResponse(nest(XmlRpc.MAX_DEPTH + 2)))
+        assertThatThrownBy(() -> XmlRpcServerCodec.encodeResponse(nest(XmlRpc.MAX_DEPTH + 2)))
                 .isInstanceOf(IllegalArgumentException.class);
         org.assertj.core.api.Assertions.assertThatCode(() -> response(ok)).doesNotThrowAnyException();
     }

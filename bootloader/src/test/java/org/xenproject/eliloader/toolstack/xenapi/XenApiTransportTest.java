@@ -24,13 +24,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.xmlrpc.XmlRpc;
+import org.xenproject.eliloader.xmlrpc.XmlRpcServerCodec;
 
 /**
  * The unix-socket transport's HTTP handling against a peer that answers with fixed bytes: the
  * malformed, oversized and silent answers a healthy xapi never gives.
  */
 class XenApiTransportTest {
-    private static final byte[] OK_BODY = XmlRpc.encodeResponse(java.util.Map.of("Status", "Success", "Value", "v"));
+    private static final byte[] OK_BODY = XmlRpcServerCodec.encodeResponse(java.util.Map.of("Status", "Success", "Value", "v"));
 
     @TempDir
     Path dir;
@@ -175,10 +176,10 @@ class XenApiTransportTest {
     @Test
     void answersThatAreNotXenApiAreNamedAsSuch() throws IOException {
         for (String body : List.of("<html>busy</html>",
-                new String(XmlRpc.encodeResponse("just a string"), StandardCharsets.UTF_8),
-                new String(XmlRpc.encodeResponse(java.util.Map.of("Status", "Maybe")), StandardCharsets.UTF_8),
-                new String(XmlRpc.encodeResponse(java.util.Map.of("Status", "Failure")), StandardCharsets.UTF_8),
-                new String(XmlRpc.encodeFault(1, "no"), StandardCharsets.UTF_8))) {
+                new String(XmlRpcServerCodec.encodeResponse("just a string"), StandardCharsets.UTF_8),
+                new String(XmlRpcServerCodec.encodeResponse(java.util.Map.of("Status", "Maybe")), StandardCharsets.UTF_8),
+                new String(XmlRpcServerCodec.encodeResponse(java.util.Map.of("Status", "Failure")), StandardCharsets.UTF_8),
+                new String(XmlRpcServerCodec.encodeFault(1, "no"), StandardCharsets.UTF_8))) {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             Path socket = peer(http("HTTP/1.1 200 OK\r\nContent-Length: " + bytes.length + "\r\n\r\n", bytes));
             XapiClient client = new XapiClient(new UnixSocketTransport(socket, Duration.ofSeconds(5)),

@@ -1,4 +1,4 @@
-package org.xenproject.eliloader.initrd;
+package org.xenproject.eliloader.initrd.cpio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +15,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xenproject.eliloader.initrd.InitrdFixups;
+import org.xenproject.eliloader.initrd.InitrdTrees;
+import org.xenproject.eliloader.initrd.TestTools;
+import org.xenproject.eliloader.initrd.compression.Compression;
 import org.xenproject.eliloader.testsupport.DebianInstaller;
 
 /**

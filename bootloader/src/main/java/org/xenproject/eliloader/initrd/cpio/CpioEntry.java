@@ -1,4 +1,4 @@
-package org.xenproject.eliloader.initrd;
+package org.xenproject.eliloader.initrd.cpio;
 
 import java.nio.charset.StandardCharsets;
 
@@ -9,29 +9,29 @@ import java.nio.charset.StandardCharsets;
  * <p>Names are kept as ISO-8859-1 strings so that every byte of a name survives a
  * read/write round trip unchanged, whatever its encoding.
  */
-final class CpioEntry {
+public final class CpioEntry {
     static final String TRAILER = "TRAILER!!!";
 
-    static final int S_IFMT = 0170000;
-    static final int S_IFSOCK = 0140000;
-    static final int S_IFLNK = 0120000;
-    static final int S_IFREG = 0100000;
-    static final int S_IFBLK = 0060000;
-    static final int S_IFDIR = 0040000;
-    static final int S_IFCHR = 0020000;
-    static final int S_IFIFO = 0010000;
+    public static final int S_IFMT = 0170000;
+    public static final int S_IFSOCK = 0140000;
+    public static final int S_IFLNK = 0120000;
+    public static final int S_IFREG = 0100000;
+    public static final int S_IFBLK = 0060000;
+    public static final int S_IFDIR = 0040000;
+    public static final int S_IFCHR = 0020000;
+    public static final int S_IFIFO = 0010000;
 
     long ino;
-    long mode;
-    long uid;
-    long gid;
+    public long mode;
+    public long uid;
+    public long gid;
     long nlink;
-    long mtime;
+    public long mtime;
     long fileSize;
     long devMajor;
     long devMinor;
-    long rdevMajor;
-    long rdevMinor;
+    public long rdevMajor;
+    public long rdevMinor;
     String name;
 
     CpioEntry copy() {
@@ -51,7 +51,7 @@ final class CpioEntry {
         return c;
     }
 
-    long type() {
+    public long type() {
         return mode & S_IFMT;
     }
 
@@ -59,7 +59,7 @@ final class CpioEntry {
         return TRAILER.equals(name);
     }
 
-    boolean isDirectory() {
+    public boolean isDirectory() {
         return type() == S_IFDIR;
     }
 
@@ -67,7 +67,7 @@ final class CpioEntry {
         return type() == S_IFREG;
     }
 
-    boolean isSymlink() {
+    public boolean isSymlink() {
         return type() == S_IFLNK;
     }
 

@@ -1,4 +1,4 @@
-package org.xenproject.eliloader.initrd;
+package org.xenproject.eliloader.initrd.cpio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,6 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.initrd.InitrdFixups;
+import org.xenproject.eliloader.initrd.InitrdTrees;
+import org.xenproject.eliloader.initrd.MapEntry;
+import org.xenproject.eliloader.initrd.TestTools;
+import org.xenproject.eliloader.initrd.compression.Budget;
+import org.xenproject.eliloader.initrd.compression.Compression;
+import org.xenproject.eliloader.initrd.compression.SeekableFileInput;
 
 /**
  * Vendor initrds made by the real tools in every compression, with and without an
@@ -25,7 +32,7 @@ import org.xenproject.eliloader.error.ErrorCode;
  * unpacked with the real cpio and compared, file by file, with unpacking the vendor
  * initrd and then the overlay on top.
  */
-class CpioFixupsTest {
+public class CpioFixupsTest {
     static final long GIB = 1L << 30;
 
     @TempDir
@@ -382,7 +389,7 @@ class CpioFixupsTest {
         return e;
     }
 
-    static Compression detect(Path file, long offset) throws IOException {
+    public static Compression detect(Path file, long offset) throws IOException {
         try (SeekableFileInput in = new SeekableFileInput(file)) {
             byte[] head = new byte[6];
             return Compression.detect(head, in.peek(offset, head, 6));

@@ -1,8 +1,9 @@
-package org.xenproject.eliloader.error;
+package org.xenproject.eliloader.concurrent;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import org.xenproject.eliloader.error.BootloaderException;
 
 /**
  * Work started on a daemon thread whose result, or failure, is taken later on the caller's

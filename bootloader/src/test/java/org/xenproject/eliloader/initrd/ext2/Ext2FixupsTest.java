@@ -1,4 +1,4 @@
-package org.xenproject.eliloader.initrd;
+package org.xenproject.eliloader.initrd.ext2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.initrd.InitrdFixups;
+import org.xenproject.eliloader.initrd.InitrdTrees;
+import org.xenproject.eliloader.initrd.TestTools;
+import org.xenproject.eliloader.initrd.compression.Compression;
+import org.xenproject.eliloader.initrd.cpio.CpioFixupsTest;
 
 /**
  * ext2 initrds (RHEL 4 style: gzip'd ext2 image) made with `mke2fs -d`, patched with an

@@ -1,4 +1,4 @@
-package org.xenproject.eliloader.initrd;
+package org.xenproject.eliloader.initrd.compression;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +11,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xenproject.eliloader.initrd.TestTools;
 
 /** The multi-threaded gzip writer gives one ordinary gzip member, whatever the data and the write sizes. */
 class ParallelGzipOutputStreamTest {

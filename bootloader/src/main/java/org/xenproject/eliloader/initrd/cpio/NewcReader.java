@@ -1,9 +1,10 @@
-package org.xenproject.eliloader.initrd;
+package org.xenproject.eliloader.initrd.cpio;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import org.xenproject.eliloader.initrd.compression.Budget;
 
 /**
  * Reads newc cpio entries the way the kernel's initramfs unpacker does: zero bytes between

@@ -1,4 +1,4 @@
-package org.xenproject.eliloader.initrd;
+package org.xenproject.eliloader.initrd.cpio;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -9,6 +9,10 @@ import java.util.HashMap;
 import java.util.Map;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.initrd.compression.Budget;
+import org.xenproject.eliloader.initrd.compression.Compression;
+import org.xenproject.eliloader.initrd.compression.KeepOpenOutputStream;
+import org.xenproject.eliloader.initrd.compression.SeekableFileInput;
 
 /**
  * Merge mode: one streaming pass over the vendor initrd that writes a single new archive
@@ -27,7 +31,7 @@ import org.xenproject.eliloader.error.ErrorCode;
  * (headers only) until the data arrives, so that if the overlay replaces the name that
  * carried the data, the data is written under a surviving name instead of being lost.
  */
-final class CpioMerge {
+public final class CpioMerge {
     /** Data of a replaced data-first hard link, kept until a surviving name shows up. */
     private static final long ORPHAN_CAP = 64L << 20;
 
@@ -63,12 +67,12 @@ final class CpioMerge {
      *
      * @param layout where the vendor's compressed part starts, from {@link InitrdReader#probe}
      */
-    static void merge(SeekableFileInput vendor, String vendorName, InitrdReader.Layout layout,
-                      Overlay overlay, Compression compression, Budget budget, OutputStream out) throws IOException {
+    public static void merge(SeekableFileInput vendor, String vendorName, InitrdReader.Layout layout,
+                             Overlay overlay, Compression compression, Budget budget, OutputStream out) throws IOException {
         copyPrefix(vendor, layout.prefixLength(), out);
         try (InitrdReader reader = new InitrdReader(vendor, layout.prefixLength(), budget,
                 ErrorCode.INVALID_SOURCE, "vendor initrd " + vendorName)) {
-            OutputStream member = compression.encoder(new KeepOpen(out));
+            OutputStream member = compression.encoder(new KeepOpenOutputStream(out));
             try {
                 NewcWriter writer = new NewcWriter(member);
                 new CpioMerge(reader, overlay, writer).run();
@@ -184,34 +188,5 @@ final class CpioMerge {
             writeHeldBack(g);
         }
         groups.clear();
-    }
-
-    /** Lets a decoder be closed without closing the file under it. */
-    static final class KeepOpenInput extends java.io.FilterInputStream {
-        KeepOpenInput(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public void close() {
-            // the file belongs to the caller
-        }
-    }
-
-    /** Lets an encoder be closed (to finish its member) without closing the file under it. */
-    static final class KeepOpen extends java.io.FilterOutputStream {
-        KeepOpen(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
     }
 }

@@ -1,4 +1,4 @@
-package org.xenproject.eliloader.initrd;
+package org.xenproject.eliloader.initrd.ext2;
 
 import java.io.File;
 import java.io.IOException;
@@ -16,6 +16,13 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.initrd.compression.Budget;
+import org.xenproject.eliloader.initrd.compression.Compression;
+import org.xenproject.eliloader.initrd.compression.KeepOpenInputStream;
+import org.xenproject.eliloader.initrd.compression.KeepOpenOutputStream;
+import org.xenproject.eliloader.initrd.compression.SeekableFileInput;
+import org.xenproject.eliloader.initrd.cpio.CpioEntry;
+import org.xenproject.eliloader.initrd.cpio.Overlay;
 
 /**
  * Writes an overlay into an ext2 initrd image (RHEL 4 era {@code initrd.img}, a gzip'd
@@ -31,7 +38,7 @@ import org.xenproject.eliloader.error.ErrorCode;
  * any error message then fails the fix-up. Names containing a double quote or a control
  * character cannot be quoted for debugfs and are refused.
  */
-final class Ext2Overlay {
+public final class Ext2Overlay {
     private static final long TOOL_TIMEOUT_SECONDS = 120;
     private static final int EXT2_MAGIC_OFFSET = 1080;
 
@@ -51,13 +58,13 @@ final class Ext2Overlay {
      * @param work an empty private directory for the image copy and overlay files; the
      *             caller deletes it
      */
-    static void apply(SeekableFileInput vendor, String vendorName, Overlay overlay, Budget budget,
-                      Path work, OutputStream out) throws IOException {
+    public static void apply(SeekableFileInput vendor, String vendorName, Overlay overlay, Budget budget,
+                             Path work, OutputStream out) throws IOException {
         Ext2Overlay patch = new Ext2Overlay(overlay, work);
         Compression compression = patch.unpack(vendor, vendorName, budget);
         patch.edit();
         patch.check();
-        try (OutputStream member = compression.encoder(new CpioMerge.KeepOpen(out))) {
+        try (OutputStream member = compression.encoder(new KeepOpenOutputStream(out))) {
             Files.copy(patch.image, member);
         }
     }
@@ -75,7 +82,7 @@ final class Ext2Overlay {
                     + ", which cannot be read");
         }
         vendor.seek(0);
-        try (InputStream in = c.decoder(new CpioMerge.KeepOpenInput(vendor));
+        try (InputStream in = c.decoder(new KeepOpenInputStream(vendor));
              OutputStream to = Files.newOutputStream(image)) {
             byte[] buf = new byte[64 * 1024];
             int r;

@@ -1,4 +1,4 @@
-package org.xenproject.eliloader.initrd;
+package org.xenproject.eliloader.initrd.ext2;
 
 import java.io.File;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.xenproject.eliloader.initrd;
+package org.xenproject.eliloader.initrd.compression;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -20,7 +20,7 @@ import org.xenproject.eliloader.error.BootloaderException;
  * <p>The codec classes are only touched inside the methods, so a run that handles gzip
  * never loads the xz, zstd or lz4 code.
  */
-enum Compression {
+public enum Compression {
     NONE("uncompressed"),
     GZIP("gzip"),
     BZIP2("bzip2"),
@@ -46,7 +46,7 @@ enum Compression {
         this.label = label;
     }
 
-    String label() {
+    public String label() {
         return label;
     }
 
@@ -54,7 +54,7 @@ enum Compression {
      * The compression whose magic starts {@code head}, {@link #NONE} for a newc cpio
      * ("0707"), or null when the bytes are none of these.
      */
-    static Compression detect(byte[] head, int length) {
+    public static Compression detect(byte[] head, int length) {
         if (startsWith(head, length, 0x30, 0x37, 0x30, 0x37)) {
             return NONE;
         }
@@ -97,7 +97,7 @@ enum Compression {
         return true;
     }
 
-    boolean canDecode() {
+    public boolean canDecode() {
         return this != LZO;
     }
 
@@ -106,7 +106,7 @@ enum Compression {
     }
 
     /** A decoder for one member starting at the current position of {@code in}. */
-    InputStream decoder(InputStream in) throws IOException {
+    public InputStream decoder(InputStream in) throws IOException {
         switch (this) {
             case NONE:
                 return in;
@@ -134,7 +134,7 @@ enum Compression {
     }
 
     /** An encoder writing one member to {@code out}; closing it finishes the member and closes {@code out}. */
-    OutputStream encoder(OutputStream out) throws IOException {
+    public OutputStream encoder(OutputStream out) throws IOException {
         switch (this) {
             case NONE:
                 return out;
@@ -166,7 +166,7 @@ enum Compression {
      * Releases an encoder after a failure without completing its member (the output is
      * about to be deleted): worker threads stop, native zstd memory is freed.
      */
-    static void discard(OutputStream encoder, Throwable failure) {
+    public static void discard(OutputStream encoder, Throwable failure) {
         if (encoder instanceof ParallelGzipOutputStream) {
             ((ParallelGzipOutputStream) encoder).abort();
             return;
@@ -178,7 +178,7 @@ enum Compression {
         }
     }
 
-    static OutputStream gzip(OutputStream out, int level) throws IOException {
+    public static OutputStream gzip(OutputStream out, int level) throws IOException {
         return new GZIPOutputStream(out, 64 * 1024) {
             {
                 def.setLevel(level);

@@ -1,4 +1,4 @@
-package org.xenproject.eliloader.initrd;
+package org.xenproject.eliloader.initrd.cpio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,6 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.initrd.InitrdFixups;
+import org.xenproject.eliloader.initrd.TestTools;
+import org.xenproject.eliloader.initrd.compression.Compression;
 
 /** Size limits, decompression bombs, hostile overlays and corrupt vendor initrds. */
 class LimitsAndSafetyTest {

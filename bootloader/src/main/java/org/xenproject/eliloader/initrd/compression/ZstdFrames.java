@@ -1,4 +1,4 @@
-package org.xenproject.eliloader.initrd;
+package org.xenproject.eliloader.initrd.compression;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -8,11 +8,11 @@ import java.io.IOException;
  * reads ahead in large blocks and would swallow whatever follows the frame. Only block
  * headers are read; block contents are skipped.
  */
-final class ZstdFrames {
+public final class ZstdFrames {
     private ZstdFrames() {
     }
 
-    static long frameLength(SeekableFileInput in, long start) throws IOException {
+    public static long frameLength(SeekableFileInput in, long start) throws IOException {
         byte[] b = new byte[14];
         int n = in.peek(start, b, b.length);
         if (n < 6) {

@@ -1,4 +1,4 @@
-package org.xenproject.eliloader.initrd;
+package org.xenproject.eliloader.initrd.compression;
 
 import org.xenproject.eliloader.error.BootloaderException;
 
@@ -7,18 +7,18 @@ import org.xenproject.eliloader.error.BootloaderException;
  * so that a decompression bomb stops after {@code limit} bytes instead of filling memory
  * or disk.
  */
-final class Budget {
+public final class Budget {
     private final long limit;
     private long used;
 
-    Budget(long limit) {
+    public Budget(long limit) {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive: " + limit);
         }
         this.limit = limit;
     }
 
-    void charge(long bytes) {
+    public void charge(long bytes) {
         used += bytes;
         if (used > limit) {
             throw BootloaderException.limits("the initrd and overlay decompress to more than "

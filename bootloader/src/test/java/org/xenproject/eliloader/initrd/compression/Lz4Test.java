@@ -1,4 +1,4 @@
-package org.xenproject.eliloader.initrd;
+package org.xenproject.eliloader.initrd.compression;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +11,7 @@ import java.util.Random;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.xenproject.eliloader.initrd.TestTools;
 
 /** Our lz4 encoder against the real lz4 decoder, on the shapes that break block encoders. */
 class Lz4Test {

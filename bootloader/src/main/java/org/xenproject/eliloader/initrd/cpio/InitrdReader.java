@@ -1,10 +1,15 @@
-package org.xenproject.eliloader.initrd;
+package org.xenproject.eliloader.initrd.cpio;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.initrd.compression.Budget;
+import org.xenproject.eliloader.initrd.compression.Compression;
+import org.xenproject.eliloader.initrd.compression.KeepOpenInputStream;
+import org.xenproject.eliloader.initrd.compression.SeekableFileInput;
+import org.xenproject.eliloader.initrd.compression.ZstdFrames;
 
 /**
  * Walks an initrd file as the kernel's {@code unpack_to_rootfs()} does and yields its cpio
@@ -19,7 +24,7 @@ import org.xenproject.eliloader.error.ErrorCode;
  * construction (the vendor's fault or the support package's); decompressed bytes are
  * charged to the {@link Budget}.
  */
-final class InitrdReader implements AutoCloseable {
+public final class InitrdReader implements AutoCloseable {
     private final SeekableFileInput file;
     private final Budget budget;
     private final ErrorCode corruptCode;
@@ -149,7 +154,7 @@ final class InitrdReader implements AutoCloseable {
             segmentLength = ZstdFrames.frameLength(file, position);
             source = file.slice(segmentLength);
         } else {
-            source = new CpioMerge.KeepOpenInput(file);
+            source = new KeepOpenInputStream(file);
         }
         decoder = c.decoder(source);
         reader = new NewcReader(decoder, budget);
@@ -168,7 +173,7 @@ final class InitrdReader implements AutoCloseable {
      * uncompressed archives in front (an early-microcode prefix) are walked header by
      * header. {@code prefixLength} is 0 when the initrd has no compressed member at all.
      */
-    record Layout(long prefixLength, Compression main) {
+    public record Layout(long prefixLength, Compression main) {
     }
 
     /**
@@ -176,7 +181,7 @@ final class InitrdReader implements AutoCloseable {
      * initrd which is not cpio (a gzip'd ext2 image mapped as cpio) is refused before
      * anything is appended to it.
      */
-    static void checkFirstMemberIsCpio(SeekableFileInput file, Layout layout, ErrorCode corruptCode, String what) {
+    public static void checkFirstMemberIsCpio(SeekableFileInput file, Layout layout, ErrorCode corruptCode, String what) {
         if (layout.main() == Compression.NONE || !layout.main().canDecode()) {
             return;
         }
@@ -191,7 +196,7 @@ final class InitrdReader implements AutoCloseable {
         }
     }
 
-    static Layout probe(SeekableFileInput file, ErrorCode corruptCode, String what) {
+    public static Layout probe(SeekableFileInput file, ErrorCode corruptCode, String what) {
         Budget unlimited = new Budget(Long.MAX_VALUE);
         InitrdReader walker = new InitrdReader(file, 0, unlimited, corruptCode, what);
         try {

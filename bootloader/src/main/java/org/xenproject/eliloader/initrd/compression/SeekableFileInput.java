@@ -1,4 +1,4 @@
-package org.xenproject.eliloader.initrd;
+package org.xenproject.eliloader.initrd.compression;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +16,7 @@ import java.nio.file.StandardOpenOption;
  * decoder rewinds to the exact end of its member, and {@link #position()} then tells where
  * the next member starts.
  */
-final class SeekableFileInput extends InputStream {
+public final class SeekableFileInput extends InputStream {
     private static final int BUFFER_SIZE = 64 * 1024;
 
     private final FileChannel channel;
@@ -27,20 +27,20 @@ final class SeekableFileInput extends InputStream {
     private long position;      // logical read position
     private long mark;
 
-    SeekableFileInput(Path file) throws IOException {
+    public SeekableFileInput(Path file) throws IOException {
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
         this.size = channel.size();
     }
 
-    long size() {
+    public long size() {
         return size;
     }
 
-    long position() {
+    public long position() {
         return position;
     }
 
-    void seek(long newPosition) {
+    public void seek(long newPosition) {
         if (newPosition < 0 || newPosition > size) {
             throw new IllegalArgumentException("seek outside the file: " + newPosition);
         }
@@ -48,7 +48,7 @@ final class SeekableFileInput extends InputStream {
     }
 
     /** Reads up to {@code length} bytes at {@code offset} without moving the position. */
-    int peek(long offset, byte[] into, int length) throws IOException {
+    public int peek(long offset, byte[] into, int length) throws IOException {
         long saved = position;
         try {
             seek(offset);
@@ -135,7 +135,7 @@ final class SeekableFileInput extends InputStream {
     }
 
     /** A view of {@code length} bytes from the current position, for decoders that over-read. */
-    InputStream slice(long length) {
+    public InputStream slice(long length) {
         long end = Math.min(size, position + length);
         return new InputStream() {
             @Override

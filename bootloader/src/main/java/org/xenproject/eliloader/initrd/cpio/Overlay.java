@@ -1,4 +1,4 @@
-package org.xenproject.eliloader.initrd;
+package org.xenproject.eliloader.initrd.cpio;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.initrd.compression.Budget;
+import org.xenproject.eliloader.initrd.compression.SeekableFileInput;
 
 /**
  * An overlay: a newc cpio archive (plain or in any compression the reader knows) whose
@@ -24,15 +26,15 @@ import org.xenproject.eliloader.error.ErrorCode;
  *
  * <p>A name given twice keeps the later entry, as unpacking would.
  */
-final class Overlay {
+public final class Overlay {
     static final long MEMORY_CAP = 64L << 20;
 
     /** One overlay entry; {@code data} is the body of regular files and symlinks. */
-    static final class Item {
-        final CpioEntry header;
-        final String key;
-        final byte[] data;
-        LinkGroup group;
+    public static final class Item {
+        public final CpioEntry header;
+        public final String key;
+        public final byte[] data;
+        public LinkGroup group;
 
         Item(CpioEntry header, String key, byte[] data) {
             this.header = header;
@@ -42,9 +44,9 @@ final class Overlay {
     }
 
     /** Names of one hard-linked file in the overlay, and the data they share. */
-    static final class LinkGroup {
-        final List<Item> members = new ArrayList<>();
-        byte[] data = new byte[0];
+    public static final class LinkGroup {
+        public final List<Item> members = new ArrayList<>();
+        public byte[] data = new byte[0];
     }
 
     private final Path file;
@@ -55,11 +57,11 @@ final class Overlay {
         this.items = items;
     }
 
-    Path file() {
+    public Path file() {
         return file;
     }
 
-    Collection<Item> items() {
+    public Collection<Item> items() {
         return items.values();
     }
 
@@ -67,7 +69,7 @@ final class Overlay {
         return items.get(key);
     }
 
-    static Overlay load(Path file, Budget budget) {
+    public static Overlay load(Path file, Budget budget) {
         String what = "overlay " + file;
         Map<String, Item> items = new LinkedHashMap<>();
         Map<String, LinkGroup> groups = new HashMap<>();
@@ -161,7 +163,7 @@ final class Overlay {
         return key.toString();
     }
 
-    static String printable(String s) {
+    public static String printable(String s) {
         return s.replaceAll("[\\p{Cntrl}]", "?");
     }
 }
