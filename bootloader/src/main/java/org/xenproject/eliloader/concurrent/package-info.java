@@ -1,0 +1,6 @@
+/**
+ * Work overlapped on a second thread within one run ({@code BackgroundTask}): started early,
+ * joined where its result is needed, its failure rethrown there as it was thrown, so
+ * overlapping never changes which error the caller sees.
+ */
+package org.xenproject.eliloader.concurrent;
