@@ -33,12 +33,6 @@ public record SourceOptions(Duration connectTimeout, Duration readTimeout, Durat
         }
     }
 
-    /** The round-1 skeleton's form: default overall timeout, retries and no secret. */
-    public SourceOptions(Duration connectTimeout, Duration readTimeout, String proxy, Path caFile, Path bootDisk) {
-        this(connectTimeout, readTimeout, DEFAULT_OVERALL_TIMEOUT, RetryPolicy.defaults(), proxy, caFile, bootDisk,
-                null);
-    }
-
     public static SourceOptions defaults() {
         return new SourceOptions(DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_OVERALL_TIMEOUT,
                 RetryPolicy.defaults(), null, null, null, null);
