@@ -56,6 +56,13 @@ import org.xenproject.eliloader.source.TreePath;
  * when the process may bind one, because Linux servers require it unless the export is
  * marked "insecure"; see {@link NfsOptions#withReservedSourcePort(boolean)}.
  *
+ * <h2>Settings and retries</h2>
+ * {@link #open(Repository, SourceOptions)} takes the host's settings ({@link NfsOptions#from}):
+ * the connect timeout, the read timeout as the limit of each call, and the retries and overall
+ * time, which bound the opening of the tree and each file. A call that timed out or lost its
+ * connection is tried again on a new connection; a refused connection, an NFS status or an RPC
+ * rejection is not.
+ *
  * <p>Every failure is a {@link BootloaderException} with code INVALID_SOURCE whose
  * message names the server, and the file when there is one. Instances are thread-safe;
  * calls are serialised on one connection.
@@ -95,11 +102,6 @@ public final class NfsSource implements InstallSource {
         this.nfs = b.nfs;
         this.rootChain = b.rootChain;
         this.readSize = b.readSize;
-    }
-
-    /** Opens {@code repositoryUrl} (see {@link NfsLocation}) with {@link NfsOptions#defaults()}. */
-    public static NfsSource connect(String repositoryUrl) {
-        return connect(NfsLocation.parse(repositoryUrl), NfsOptions.defaults());
     }
 
     /** Opens the repository with the host's settings: timeouts, overall time and retries ({@link NfsOptions#from}). */

@@ -222,7 +222,7 @@ class NfsSourceGaneshaTest {
 
     @Test
     void defaultOptionsConnectFromAReservedPortAsRoot() {
-        try (NfsSource source = NfsSource.connect(peer.url())) {
+        try (NfsSource source = NfsSource.connect(NfsLocation.parse(peer.url()), NfsOptions.defaults())) {
             assertThat(source.exists("small.txt")).isTrue();
             if ("root".equals(System.getProperty("user.name"))) {
                 assertThat(source.nfsLocalPort()).isBetween(665, 1023);
