@@ -16,9 +16,9 @@ import org.xenproject.eliloader.source.Attempts;
 import org.xenproject.eliloader.source.InstallSource;
 import org.xenproject.eliloader.source.Repository;
 import org.xenproject.eliloader.source.RepositoryCredentials;
-import org.xenproject.eliloader.source.TreePath;
 import org.xenproject.eliloader.source.ResumableStream;
 import org.xenproject.eliloader.source.SourceOptions;
+import org.xenproject.eliloader.source.TreePath;
 
 /**
  * An install tree on an FTP server, read with Apache Commons Net: passive mode, binary type.

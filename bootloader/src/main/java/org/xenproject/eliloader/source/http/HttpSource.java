@@ -27,9 +27,9 @@ import org.xenproject.eliloader.source.Attempts;
 import org.xenproject.eliloader.source.InstallSource;
 import org.xenproject.eliloader.source.Repository;
 import org.xenproject.eliloader.source.RepositoryCredentials;
-import org.xenproject.eliloader.source.TreePath;
 import org.xenproject.eliloader.source.ResumableStream;
 import org.xenproject.eliloader.source.SourceOptions;
+import org.xenproject.eliloader.source.TreePath;
 
 /**
  * An install tree served over http or https, read with OkHttp.

@@ -22,9 +22,9 @@ import org.xenproject.eliloader.source.Attempts;
 import org.xenproject.eliloader.source.InstallSource;
 import org.xenproject.eliloader.source.Repository;
 import org.xenproject.eliloader.source.RepositoryCredentials;
-import org.xenproject.eliloader.source.TreePath;
 import org.xenproject.eliloader.source.ResumableStream;
 import org.xenproject.eliloader.source.SourceOptions;
+import org.xenproject.eliloader.source.TreePath;
 
 /**
  * An install tree on an SMB share, read with jcifs-ng over SMB 2.0.2 to 3.1.1 (SMB1 is never
