@@ -115,12 +115,24 @@ public final class Attempts {
     /**
      * Failures retrying cannot cure: certificate problems, unknown hosts, malformed URLs, and a
      * refused connection (nothing listens there: waiting a minute of backoff at every VM start
-     * would only delay the error the administrator has to see).
+     * would only delay the error the administrator has to see). The one rule for refused
+     * connections on every network scheme: a {@link java.net.ConnectException} anywhere in the
+     * cause chain (libraries such as jcifs wrap it), unless a timeout caused it (a connect that
+     * timed out may succeed next time), is permanent.
      */
     public static boolean isPermanent(IOException e) {
         return e instanceof SSLHandshakeException || e instanceof SSLPeerUnverifiedException
-                || e instanceof UnknownHostException || e instanceof MalformedURLException
-                || e instanceof java.net.ConnectException;
+                || e instanceof UnknownHostException || e instanceof MalformedURLException || isRefused(e);
+    }
+
+    /** Whether {@code e} says the connection was refused (see {@link #isPermanent}). */
+    public static boolean isRefused(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return !(t.getCause() instanceof java.net.SocketTimeoutException);
+            }
+        }
+        return false;
     }
 
     /** The error a source reports when {@code where} cannot be fetched, retries spent or not. */

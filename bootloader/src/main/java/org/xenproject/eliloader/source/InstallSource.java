@@ -7,10 +7,12 @@ import java.util.OptionalLong;
 
 /**
  * An install tree, read in user space. One implementation per repository scheme.
- * Paths are relative to the tree root, '/'-separated, without a leading slash.
+ * Paths are relative to the tree root, '/'-separated, without a leading slash, and checked by
+ * {@link TreePath} on entry to {@link #exists} and {@link #open}, the same on every scheme.
  * Implementations throw {@link org.xenproject.eliloader.error.BootloaderException} with
- * {@code INVALID_SOURCE} naming {@link #describe(String)} when a file is missing or the
- * tree cannot be read; they never put credentials in messages.
+ * {@code INVALID_SOURCE} naming {@link #describe(String)} when a file is missing, is a
+ * directory, or the tree cannot be read; they never put credentials in messages. The test
+ * suite {@code InstallSourceContract} holds every implementation to this.
  */
 public interface InstallSource extends Closeable {
 

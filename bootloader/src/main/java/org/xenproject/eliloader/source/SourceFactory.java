@@ -42,7 +42,7 @@ public final class SourceFactory {
             case FTP -> FtpSource.open(repository, options);
             case SMB -> SmbSource.open(repository, options);
             case FILE -> FileSource.of(repository);
-            case NFS -> NfsSource.connect(repository.location());
+            case NFS -> NfsSource.open(repository, options);
             case CDROM -> IsoSource.open(options.bootDisk()); // the CD is the VM's boot disk
             default -> throw BootloaderException.unsupportedInstallMethod("Installing from "
                     + repository.scheme().installMethod() + " repositories (" + repository.masked()

@@ -12,7 +12,11 @@ import java.util.function.Supplier;
  *
  * <p>The secret is the value of the XenAPI secret (or local store {@code secrets} entry) whose
  * uuid the VM names in {@code other-config:install-repository-secret}; it is the password of the
- * user named in an ftp or smb URL. It is looked up only when a source needs it, and never logged.
+ * user named in an http(s), ftp or smb URL ({@link RepositoryCredentials}). It is looked up only
+ * when a source needs it, and never logged.
+ *
+ * <p>Every network scheme takes the timeouts and retries from here (nfs through
+ * {@code NfsOptions.from}).
  */
 public record SourceOptions(Duration connectTimeout, Duration readTimeout, Duration overallTimeout,
         RetryPolicy retry, String proxy, Path caFile, Path bootDisk, Supplier<String> repositorySecret) {
@@ -31,12 +35,6 @@ public record SourceOptions(Duration connectTimeout, Duration readTimeout, Durat
         if (repositorySecret == null) {
             repositorySecret = () -> null;
         }
-    }
-
-    /** The round-1 skeleton's form: default overall timeout, retries and no secret. */
-    public SourceOptions(Duration connectTimeout, Duration readTimeout, String proxy, Path caFile, Path bootDisk) {
-        this(connectTimeout, readTimeout, DEFAULT_OVERALL_TIMEOUT, RetryPolicy.defaults(), proxy, caFile, bootDisk,
-                null);
     }
 
     public static SourceOptions defaults() {

@@ -20,7 +20,6 @@ import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
 import org.xenproject.eliloader.source.SourceFixtures.WorkDir;
 import org.xenproject.eliloader.testpeers.NginxPeer;
-import org.xenproject.eliloader.testpeers.Ports;
 import org.xenproject.eliloader.testpeers.Tls;
 
 /**
@@ -280,20 +279,6 @@ class HttpSourceTest {
             assertThat(source.exists("vmlinuz")).isTrue();
             assertThat(source.exists("missing")).isFalse();
         }
-    }
-
-    @Test
-    void aRefusedConnectionIsInvalidSourceAtOnceWithoutRetries() {
-        int closed = Ports.free();
-        long start = System.nanoTime();
-        BootloaderException e = failure(() -> {
-            try (InstallSource source = source("http://127.0.0.1:" + closed + "/tree")) {
-                source.open("vmlinuz");
-            }
-        });
-        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SOURCE);
-        assertThat(e.getMessage()).contains("http://127.0.0.1:" + closed + "/tree/vmlinuz").doesNotContain("gave up after");
-        assertThat(System.nanoTime() - start).as("no backoff for a refused connection").isLessThan(600_000_000L);
     }
 
     @Test

@@ -2,7 +2,6 @@ package org.xenproject.eliloader.source.file;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -12,11 +11,12 @@ import java.util.OptionalLong;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.source.InstallSource;
 import org.xenproject.eliloader.source.Repository;
+import org.xenproject.eliloader.source.TreePath;
 
 /**
  * A tree in the local file system, named by {@code file:///ABSOLUTE/PATH} (or
- * {@code file://localhost/ABSOLUTE/PATH}); percent-escapes in the path are decoded. Paths that
- * climb out of the tree with {@code ..} are refused.
+ * {@code file://localhost/ABSOLUTE/PATH}); percent-escapes in the path are decoded. Names inside
+ * the tree follow {@link TreePath}.
  */
 public final class FileSource implements InstallSource {
     private final Path root;
@@ -25,18 +25,9 @@ public final class FileSource implements InstallSource {
         this.root = root.toAbsolutePath().normalize();
     }
 
+    /** The repository's directory; {@link Repository#parse} has checked it is a local absolute path. */
     public static FileSource of(Repository repository) {
-        URI uri = repository.uri();
-        String host = uri.getHost() == null ? uri.getRawAuthority() : uri.getHost();
-        if (host != null && !host.isEmpty() && !host.equalsIgnoreCase("localhost")) {
-            throw BootloaderException.invalidSource("The repository " + repository.masked() + " names the host " + host
-                    + "; file:// repositories are local: file:///PATH.");
-        }
-        if (uri.getPath() == null || !uri.getPath().startsWith("/")) {
-            throw BootloaderException.invalidSource("The repository " + repository.masked()
-                    + " names no absolute directory; write it as file:///PATH.");
-        }
-        Path root = Path.of(uri.getPath());
+        Path root = Path.of(repository.path());
         if (!Files.isDirectory(root)) {
             throw BootloaderException.invalidSource("The repository " + repository.masked() + " is not a directory.");
         }
@@ -45,7 +36,8 @@ public final class FileSource implements InstallSource {
 
     @Override
     public String describe(String path) {
-        return "file://" + resolve(path);
+        // never throws: it names refused paths too
+        return "file://" + root + (root.getNameCount() == 0 ? "" : "/") + path;
     }
 
     @Override
@@ -56,6 +48,9 @@ public final class FileSource implements InstallSource {
     @Override
     public Resource open(String path) throws IOException {
         Path file = resolve(path);
+        if (Files.isDirectory(file)) {
+            throw BootloaderException.invalidSource(describe(path) + " is a directory, not a file.");
+        }
         if (!Files.isRegularFile(file)) {
             throw BootloaderException.invalidSource("The repository has no file " + describe(path) + ".");
         }
@@ -77,10 +72,6 @@ public final class FileSource implements InstallSource {
     }
 
     private Path resolve(String path) {
-        Path resolved = root.resolve(path.startsWith("/") ? path.substring(1) : path).normalize();
-        if (!resolved.startsWith(root)) {
-            throw BootloaderException.invalidSource("The path " + path + " leaves the repository file://" + root + ".");
-        }
-        return resolved;
+        return root.resolve(TreePath.check(path, "file://" + root));
     }
 }

@@ -3,11 +3,7 @@ package org.xenproject.eliloader.source.ftp;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Objects;
 
 import org.apache.commons.net.ftp.FTP;
@@ -19,8 +15,10 @@ import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.source.Attempts;
 import org.xenproject.eliloader.source.InstallSource;
 import org.xenproject.eliloader.source.Repository;
+import org.xenproject.eliloader.source.RepositoryCredentials;
 import org.xenproject.eliloader.source.ResumableStream;
 import org.xenproject.eliloader.source.SourceOptions;
+import org.xenproject.eliloader.source.TreePath;
 
 /**
  * An install tree on an FTP server, read with Apache Commons Net: passive mode, binary type.
@@ -58,59 +56,15 @@ public final class FtpSource implements InstallSource {
     }
 
     public static FtpSource open(Repository repository, SourceOptions options) {
-        URI uri = repository.uri();
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw BootloaderException.invalidSource("The repository " + repository.masked() + " names no FTP server.");
-        }
-        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw BootloaderException.invalidSource("The repository " + repository.masked()
-                    + " has a query or fragment, which FTP does not know.");
-        }
-        int port = uri.getPort() < 0 ? FTP.DEFAULT_PORT : uri.getPort();
-        String user = null;
-        String password = null;
-        if (uri.getRawUserInfo() != null) {
-            String info = uri.getRawUserInfo();
-            int colon = info.indexOf(':');
-            user = decode(colon < 0 ? info : info.substring(0, colon));
-            password = colon < 0 ? null : decode(info.substring(colon + 1));
-        }
-        String secret = password == null ? options.repositorySecret().get() : null;
-        if (user == null || user.isEmpty()) {
-            if (secret != null) {
-                throw BootloaderException.invalidSource("other-config:" + SourceOptions.SECRET_KEY
-                        + " names a password, but the repository " + repository.masked()
-                        + " names no user; write it as ftp://USER@" + uri.getHost() + "/....");
-            }
-            user = "anonymous";
-            password = ANONYMOUS_PASSWORD;
-        } else if (password == null) {
-            password = secret;
-            if (password == null) {
-                String lower = user.toLowerCase(Locale.ROOT);
-                if (!lower.equals("anonymous") && !lower.equals("ftp")) {
-                    throw BootloaderException.invalidSource("The repository " + repository.masked()
-                            + " names the user " + user + " but no password: store it in a secret and name the"
-                            + " secret's uuid in other-config:" + SourceOptions.SECRET_KEY + ".");
-                }
-                password = ANONYMOUS_PASSWORD;
-            }
-        }
-        String rawPath = uri.getRawPath() == null ? "" : uri.getRawPath();
-        String basePath;
-        if (rawPath.regionMatches(true, 0, "/%2F", 0, 4)) {
-            basePath = "/" + decodePath(rawPath.substring(4));
-        } else {
-            basePath = decodePath(rawPath.startsWith("/") ? rawPath.substring(1) : rawPath);
-        }
-        if (!basePath.isEmpty() && !basePath.endsWith("/")) {
-            basePath += "/";
-        }
-        String display = Repository.mask(repository.location());
+        RepositoryCredentials credentials = RepositoryCredentials.resolve(repository, options.repositorySecret());
+        String user = credentials.anonymous() ? "anonymous" : credentials.user();
+        String password = credentials.password() == null ? ANONYMOUS_PASSWORD : credentials.password();
+        String display = repository.masked();
         if (!display.endsWith("/")) {
             display += "/";
         }
-        return new FtpSource(uri.getHost(), port, user, password, basePath, display, options);
+        return new FtpSource(repository.host(), repository.port(), user, password, repository.path(), display,
+                options);
     }
 
     @Override
@@ -141,6 +95,7 @@ public final class FtpSource implements InstallSource {
 
     @Override
     public Resource open(String path) throws IOException {
+        remote(path); // refused names reach no server
         try {
             return ResumableStream.<Transfer>open(attempts(path), (offset, first) -> start(path, offset, first));
         } catch (IOException e) {
@@ -172,8 +127,12 @@ public final class FtpSource implements InstallSource {
                 if (first != null) {
                     throw changed(path, "it is gone");
                 }
+                String reply = reply(client);
+                if (isDirectory(client, remote)) {
+                    throw BootloaderException.invalidSource(describe(path) + " is a directory, not a file.");
+                }
                 throw BootloaderException.invalidSource("The repository has no file " + describe(path) + " (FTP "
-                        + reply(client) + ").");
+                        + reply + ").");
             }
             String modified = modificationTime(client, remote);
             if (first != null && (size != first.size || !Objects.equals(modified, first.modified))) {
@@ -223,6 +182,21 @@ public final class FtpSource implements InstallSource {
         }
         throw BootloaderException.invalidSource("The FTP server cannot tell the size of " + describe(path) + " ("
                 + reply(client) + "); it must support SIZE (RFC 3659).");
+    }
+
+    /**
+     * Whether {@code remote} is a directory (SIZE refuses both directories and missing files);
+     * asked only on that failure path. The login directory is restored for the next file.
+     */
+    private static boolean isDirectory(FTPClient client, String remote) throws IOException {
+        String home = client.printWorkingDirectory();
+        if (home == null || !client.changeWorkingDirectory(remote)) {
+            return false;
+        }
+        if (!client.changeWorkingDirectory(home)) {
+            throw new IOException("the FTP server would not return to " + home + ": " + reply(client));
+        }
+        return true;
     }
 
     private static String modificationTime(FTPClient client, String remote) throws IOException {
@@ -300,13 +274,7 @@ public final class FtpSource implements InstallSource {
     }
 
     private String remote(String path) {
-        String p = path.startsWith("/") ? path.substring(1) : path;
-        for (String segment : p.split("/")) {
-            if (segment.equals("..")) {
-                throw BootloaderException.invalidSource("The path " + path + " leaves the repository " + displayBase + ".");
-            }
-        }
-        return basePath + p;
+        return basePath + TreePath.check(path, displayBase);
     }
 
     private Attempts attempts(String path) {
@@ -328,23 +296,6 @@ public final class FtpSource implements InstallSource {
 
     private static int millis(java.time.Duration d) {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()));
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-    }
-
-    private static String decodePath(String raw) {
-        StringBuilder sb = new StringBuilder();
-        for (String segment : raw.split("/", -1)) {
-            if (sb.length() > 0 || !segment.isEmpty()) {
-                if (sb.length() > 0) {
-                    sb.append('/');
-                }
-                sb.append(decode(segment));
-            }
-        }
-        return sb.toString();
     }
 
     private record Transfer(long size, String modified, InputStream stream) implements ResumableStream.Segment {

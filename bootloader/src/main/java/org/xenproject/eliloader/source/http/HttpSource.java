@@ -26,8 +26,10 @@ import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.source.Attempts;
 import org.xenproject.eliloader.source.InstallSource;
 import org.xenproject.eliloader.source.Repository;
+import org.xenproject.eliloader.source.RepositoryCredentials;
 import org.xenproject.eliloader.source.ResumableStream;
 import org.xenproject.eliloader.source.SourceOptions;
+import org.xenproject.eliloader.source.TreePath;
 
 /**
  * An install tree served over http or https, read with OkHttp.
@@ -68,16 +70,10 @@ public final class HttpSource implements InstallSource {
     private final String userDisplay;
 
     public HttpSource(Repository repository, SourceOptions options) {
-        String location = repository.location().endsWith("/") ? repository.location() : repository.location() + "/";
-        HttpUrl parsed = HttpUrl.parse(location);
-        if (parsed == null) {
-            throw BootloaderException.invalidSource("The repository " + repository.masked() + " is not a valid URL.");
-        }
-        // requests never carry the user info: OkHttp would put it in the request line sent to a proxy
-        this.base = parsed.newBuilder().username("").password("").build();
+        this.base = baseUrl(repository);
         this.options = options;
-        this.user = parsed.username().isEmpty() ? null : parsed.username();
-        this.userDisplay = user == null ? null : user + (parsed.password().isEmpty() ? "" : ":***");
+        this.user = repository.user();
+        this.userDisplay = user == null ? null : user + (repository.password() == null ? "" : ":***");
         OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectTimeout(options.connectTimeout())
                 // read timeouts in the socket, not in Okio's per-read watchdog (see ReadTimeoutSockets)
@@ -105,24 +101,15 @@ public final class HttpSource implements InstallSource {
         } else {
             builder.proxy(Proxy.NO_PROXY);
         }
-        if (user != null) {
-            String password = parsed.password().isEmpty() ? options.repositorySecret().get() : parsed.password();
-            if (password == null) {
-                throw BootloaderException.invalidSource("The repository " + repository.masked() + " names the user "
-                        + user + " but no password: store it in a secret and name the secret's uuid in other-config:"
-                        + SourceOptions.SECRET_KEY + ".");
-            }
-            String credential = Credentials.basic(user, password, StandardCharsets.UTF_8);
+        RepositoryCredentials credentials = RepositoryCredentials.resolve(repository, options.repositorySecret());
+        if (!credentials.anonymous()) {
+            String credential = Credentials.basic(credentials.user(), credentials.password(), StandardCharsets.UTF_8);
             builder.authenticator((route, response) -> {
                 if (!sameOrigin(response.request().url()) || response.request().header("Authorization") != null) {
                     return null; // never to another origin; refused once: do not loop
                 }
                 return response.request().newBuilder().header("Authorization", credential).build();
             });
-        } else if (options.repositorySecret().get() != null) {
-            throw BootloaderException.invalidSource("other-config:" + SourceOptions.SECRET_KEY
-                    + " names a password, but the repository " + repository.masked() + " names no user; write it as "
-                    + base.scheme() + "://USER@" + base.host() + "/....");
         }
         if (options.caFile() != null) {
             TrustFile trust = TrustFile.load(options.caFile());
@@ -134,6 +121,26 @@ public final class HttpSource implements InstallSource {
             // a client that speaks only cleartext does not load the system trust store (about 0.2 s);
             // https (after a redirect) gets a full client, made when needed
             this.client = builder.connectionSpecs(java.util.List.of(ConnectionSpec.CLEARTEXT)).build();
+        }
+    }
+
+    /**
+     * The tree's URL, ending in '/', from the parsed repository. Requests never carry the user
+     * info: OkHttp would put it in the request line sent to a proxy.
+     */
+    private static HttpUrl baseUrl(Repository repository) {
+        String path = repository.rawPath().isEmpty() ? "/" : repository.rawPath();
+        try {
+            HttpUrl.Builder url = new HttpUrl.Builder()
+                    .scheme(repository.scheme() == Repository.Scheme.HTTPS ? "https" : "http")
+                    .host(repository.host())
+                    .encodedPath(path.endsWith("/") ? path : path + "/");
+            if (repository.explicitPort().isPresent()) {
+                url.port(repository.port());
+            }
+            return url.build();
+        } catch (IllegalArgumentException e) {
+            throw BootloaderException.invalidSource("The repository " + repository.masked() + " is not a valid URL.");
         }
     }
 
@@ -156,7 +163,9 @@ public final class HttpSource implements InstallSource {
 
     @Override
     public String describe(String path) {
-        return mask(url(path));
+        // never throws: it names refused paths too
+        HttpUrl resolved = TreePath.isValid(path) ? base.resolve(path) : null;
+        return resolved == null ? mask(base) + path : mask(resolved);
     }
 
     @Override
@@ -214,7 +223,11 @@ public final class HttpSource implements InstallSource {
             try (Response response = execute(request.build(), attempts)) {
                 int code = response.code();
                 if (isRedirect(code)) {
-                    url = redirect(requested, url, response);
+                    HttpUrl next = redirect(requested, url, response);
+                    if (isDirectory(url, next)) {
+                        return false;
+                    }
+                    url = next;
                     hop++;
                     continue;
                 }
@@ -254,6 +267,10 @@ public final class HttpSource implements InstallSource {
                     next = redirect(requested, url, response);
                 } finally {
                     response.close();
+                }
+                if (isDirectory(url, next)) {
+                    throw BootloaderException.invalidSource(mask(requested) + " is a directory, not a file (the server"
+                            + " redirects it to " + mask(next) + ").");
                 }
                 url = next;
                 continue;
@@ -378,6 +395,11 @@ public final class HttpSource implements InstallSource {
         return to;
     }
 
+    /** Servers answer a directory named without its trailing slash with a redirect to the name with one. */
+    private static boolean isDirectory(HttpUrl from, HttpUrl to) {
+        return to.host().equals(from.host()) && to.encodedPath().equals(from.encodedPath() + "/");
+    }
+
     private static boolean isRedirect(int code) {
         return code == 301 || code == 302 || code == 303 || code == 307 || code == 308;
     }
@@ -421,7 +443,7 @@ public final class HttpSource implements InstallSource {
     }
 
     private HttpUrl url(String path) {
-        HttpUrl resolved = base.resolve(path);
+        HttpUrl resolved = base.resolve(TreePath.check(path, mask(base)));
         if (resolved == null) {
             throw BootloaderException.invalidSource("Cannot form a URL for " + path + " under " + mask(base) + ".");
         }

@@ -7,6 +7,7 @@ import java.util.OptionalLong;
 
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.source.InstallSource;
+import org.xenproject.eliloader.source.TreePath;
 
 /**
  * The install tree on an ISO 9660 image file or block device: the "cdrom" repository, read
@@ -40,13 +41,13 @@ public final class IsoSource implements InstallSource {
     @Override
     public boolean exists(String path) {
         // no lambdas here: every bootstrap costs start-up time at each VM start
-        IsoEntry entry = image.lookup(strip(path)).orElse(null);
+        IsoEntry entry = image.lookup(check(path)).orElse(null);
         return entry != null && entry.isRegularFile();
     }
 
     @Override
     public Resource open(String path) {
-        IsoEntry entry = image.lookup(strip(path)).orElse(null);
+        IsoEntry entry = image.lookup(check(path)).orElse(null);
         if (entry == null) {
             throw BootloaderException.invalidSource(describe(path) + " does not exist");
         }
@@ -76,7 +77,11 @@ public final class IsoSource implements InstallSource {
         image.close();
     }
 
-    /** Tree paths have no leading slash, but tolerate one from hand-written settings. */
+    private String check(String path) {
+        return TreePath.check(path, "ISO image " + image.path());
+    }
+
+    /** For messages only: names are checked by {@link TreePath}. */
     private static String strip(String path) {
         int start = 0;
         while (start < path.length() && path.charAt(start) == '/') {

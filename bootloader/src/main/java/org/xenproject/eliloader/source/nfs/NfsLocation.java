@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.OptionalInt;
 
 import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.source.Repository;
 
 /**
  * Where an NFS install tree is: server, optional NFS port, and the absolute path of the
@@ -88,6 +89,14 @@ public final class NfsLocation {
             rawPath = tail.substring(1);
         }
         return new NfsLocation(host, port, normalise(url, rawPath));
+    }
+
+    /** The NFS location of a repository {@link Repository#parse} has parsed (with {@link #parse}). */
+    public static NfsLocation of(Repository repository) {
+        if (repository.scheme() != Repository.Scheme.NFS) {
+            throw invalid(repository.masked(), "not an nfs: location");
+        }
+        return new NfsLocation(repository.host(), repository.explicitPort().orElse(-1), repository.path());
     }
 
     /** The server name or address, IPv6 literals without brackets. */

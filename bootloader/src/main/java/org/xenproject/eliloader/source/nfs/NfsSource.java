@@ -14,7 +14,11 @@ import java.util.List;
 import java.util.OptionalLong;
 
 import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.source.Attempts;
 import org.xenproject.eliloader.source.InstallSource;
+import org.xenproject.eliloader.source.Repository;
+import org.xenproject.eliloader.source.SourceOptions;
+import org.xenproject.eliloader.source.TreePath;
 
 /**
  * An install tree on an NFS server, read over NFS version 3 entirely in user space.
@@ -51,6 +55,13 @@ import org.xenproject.eliloader.source.InstallSource;
  * export accepts. By default connections to MOUNT and NFS come from a port below 1024
  * when the process may bind one, because Linux servers require it unless the export is
  * marked "insecure"; see {@link NfsOptions#withReservedSourcePort(boolean)}.
+ *
+ * <h2>Settings and retries</h2>
+ * {@link #open(Repository, SourceOptions)} takes the host's settings ({@link NfsOptions#from}):
+ * the connect timeout, the read timeout as the limit of each call, and the retries and overall
+ * time, which bound the opening of the tree and each file. A call that timed out or lost its
+ * connection is tried again on a new connection; a refused connection, an NFS status or an RPC
+ * rejection is not.
  *
  * <p>Every failure is a {@link BootloaderException} with code INVALID_SOURCE whose
  * message names the server, and the file when there is one. Instances are thread-safe;
@@ -93,9 +104,9 @@ public final class NfsSource implements InstallSource {
         this.readSize = b.readSize;
     }
 
-    /** Opens {@code repositoryUrl} (see {@link NfsLocation}) with {@link NfsOptions#defaults()}. */
-    public static NfsSource connect(String repositoryUrl) {
-        return connect(NfsLocation.parse(repositoryUrl), NfsOptions.defaults());
+    /** Opens the repository with the host's settings: timeouts, overall time and retries ({@link NfsOptions#from}). */
+    public static NfsSource open(Repository repository, SourceOptions options) {
+        return connect(NfsLocation.of(repository), NfsOptions.from(options));
     }
 
     /**
@@ -106,14 +117,91 @@ public final class NfsSource implements InstallSource {
      *                             the mount, or the path is not a directory
      */
     public static NfsSource connect(NfsLocation location, NfsOptions options) {
-        Builder b = new Builder(location, options);
-        try {
-            b.connect();
-            return new NfsSource(b);
-        } catch (RuntimeException e) {
-            b.abandon();
-            throw e;
+        Attempts attempts = new Attempts(options.retry(), options.overallTimeout(), location.toUrl());
+        while (true) {
+            Builder b = new Builder(location, options);
+            try {
+                b.connect();
+                return new NfsSource(b);
+            } catch (BootloaderException e) {
+                b.abandon();
+                if (!(e.getCause() instanceof IOException io) || !isTransient(io)) {
+                    throw e;
+                }
+                try {
+                    attempts.failed(io, "");
+                } catch (IOException spent) {
+                    if (attempts.retriesUsed() == 0) {
+                        throw e;
+                    }
+                    throw BootloaderException.invalidSource(e.getMessage() + " (" + gaveUp(attempts, spent) + ")", io);
+                }
+            } catch (RuntimeException e) {
+                b.abandon();
+                throw e;
+            }
         }
+    }
+
+    /**
+     * A call that timed out or lost its connection is worth another try (the connection is opened
+     * again, and NFSv3 handles stay valid); a refused connection, a status or an RPC rejection is
+     * not: nothing listens there, or the server has answered.
+     */
+    static boolean isTransient(IOException e) {
+        if (e instanceof NfsStatusException || e instanceof RpcException || e instanceof TreePathException
+                || e instanceof UnknownHostException) {
+            return false;
+        }
+        if (e instanceof ConnectException) {
+            return e.getCause() instanceof SocketTimeoutException; // not accepted in time, unlike refused
+        }
+        return true;
+    }
+
+    private static String gaveUp(Attempts attempts, IOException spent) {
+        return String.valueOf(spent.getMessage()).startsWith("gave up after the overall timeout")
+                ? "gave up after the overall timeout"
+                : "gave up after " + (attempts.retriesUsed() + 1) + " attempts";
+    }
+
+    /** Runs one call of a file's reads or lookups, retrying transient failures within the file's budget. */
+    private static <T> T call(Attempts attempts, Attempts.Operation<T> operation) throws IOException {
+        while (true) {
+            attempts.checkDeadline();
+            try {
+                return operation.run();
+            } catch (IOException e) {
+                if (!isTransient(e)) {
+                    throw e;
+                }
+                try {
+                    attempts.failed(e, "");
+                } catch (IOException spent) {
+                    if (attempts.retriesUsed() == 0) {
+                        throw e;
+                    }
+                    throw new RetriesSpent(e, gaveUp(attempts, spent));
+                }
+            }
+        }
+    }
+
+    /** The last transient failure of a call whose retries are spent; messages describe the failure. */
+    static final class RetriesSpent extends IOException {
+        private static final long serialVersionUID = 1L;
+        final IOException last;
+        final String note;
+
+        RetriesSpent(IOException last, String note) {
+            super(note, last);
+            this.last = last;
+            this.note = note;
+        }
+    }
+
+    private Attempts attempts(String path) {
+        return new Attempts(options.retry(), options.overallTimeout(), describe(path));
     }
 
     /** The location this source reads. */
@@ -144,8 +232,10 @@ public final class NfsSource implements InstallSource {
     @Override
     public boolean exists(String path) {
         checkOpen(path);
+        TreePath.check(path, location.toUrl());
         try {
-            Nfs3Client.Attributes attributes = resolve(path).attributes;
+            Attempts attempts = attempts(path);
+            Nfs3Client.Attributes attributes = call(attempts, () -> resolve(path)).attributes;
             return attributes.type == Nfs3Client.NF3REG;
         } catch (NfsStatusException e) {
             if (isMissing(e)) {
@@ -160,9 +250,11 @@ public final class NfsSource implements InstallSource {
     @Override
     public Resource open(String path) {
         checkOpen(path);
+        TreePath.check(path, location.toUrl());
+        Attempts attempts = attempts(path);
         Target target;
         try {
-            target = resolve(path);
+            target = call(attempts, () -> resolve(path));
         } catch (NfsStatusException e) {
             if (isMissing(e)) {
                 throw BootloaderException.invalidSource(describe(path) + " does not exist (" + e.statusName() + ")",
@@ -176,7 +268,7 @@ public final class NfsSource implements InstallSource {
             throw BootloaderException.invalidSource(describe(path) + " is not a regular file ("
                     + typeName(target.attributes.type) + ")");
         }
-        return new NfsResource(path, target.handle, target.attributes.size);
+        return new NfsResource(path, target.handle, target.attributes.size, attempts);
     }
 
     /** Closes the connection and tells the server we unmounted. Idempotent. */
@@ -318,6 +410,10 @@ public final class NfsSource implements InstallSource {
     }
 
     private BootloaderException failure(String path, IOException e) {
+        if (e instanceof RetriesSpent spent) {
+            BootloaderException last = failure(path, spent.last);
+            return BootloaderException.invalidSource(last.getMessage() + " (" + spent.note + ")", spent.last);
+        }
         String reason;
         if (e instanceof NfsStatusException) {
             reason = ((NfsStatusException) e).statusName() + " from NFS server " + server;
@@ -616,11 +712,13 @@ public final class NfsSource implements InstallSource {
         private final String path;
         private final byte[] handle;
         private final long size;
+        private final Attempts attempts;
 
-        NfsResource(String path, byte[] handle, long size) {
+        NfsResource(String path, byte[] handle, long size, Attempts attempts) {
             this.path = path;
             this.handle = handle;
             this.size = size;
+            this.attempts = attempts;
         }
 
         @Override
@@ -630,7 +728,7 @@ public final class NfsSource implements InstallSource {
 
         @Override
         public InputStream stream() {
-            return new NfsInputStream(path, handle);
+            return new NfsInputStream(path, handle, attempts);
         }
 
         @Override
@@ -655,10 +753,13 @@ public final class NfsSource implements InstallSource {
         private int end;
         private boolean eof;
         private boolean streamClosed;
+        /** The file's budget: the open and every READ draw on it, within the overall timeout. */
+        private final Attempts attempts;
 
-        NfsInputStream(String path, byte[] handle) {
+        NfsInputStream(String path, byte[] handle, Attempts attempts) {
             this.path = path;
             this.handle = handle;
+            this.attempts = attempts;
         }
 
         @Override
@@ -707,7 +808,8 @@ public final class NfsSource implements InstallSource {
             for (int empty = 0; !eof; empty++) {
                 Nfs3Client.ReadResult r;
                 try {
-                    r = nfs.read(handle, offset, readSize);
+                    long at = offset;
+                    r = call(attempts, () -> nfs.read(handle, at, readSize));
                 } catch (IOException e) {
                     throw failure(path, e);
                 }

@@ -4,9 +4,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.MalformedURLException;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 
 import jcifs.CIFSContext;
@@ -24,8 +21,10 @@ import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.source.Attempts;
 import org.xenproject.eliloader.source.InstallSource;
 import org.xenproject.eliloader.source.Repository;
+import org.xenproject.eliloader.source.RepositoryCredentials;
 import org.xenproject.eliloader.source.ResumableStream;
 import org.xenproject.eliloader.source.SourceOptions;
+import org.xenproject.eliloader.source.TreePath;
 
 /**
  * An install tree on an SMB share, read with jcifs-ng over SMB 2.0.2 to 3.1.1 (SMB1 is never
@@ -59,54 +58,16 @@ public final class SmbSource implements InstallSource {
     }
 
     public static SmbSource open(Repository repository, SourceOptions options) {
-        URI uri = repository.uri();
-        String masked = repository.masked();
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw BootloaderException.invalidSource("The repository " + masked + " names no SMB server.");
-        }
-        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw BootloaderException.invalidSource("The repository " + masked + " has a query or fragment.");
-        }
-        String rawPath = uri.getRawPath() == null ? "" : uri.getRawPath();
+        RepositoryCredentials credentials = RepositoryCredentials.resolve(repository, options.repositorySecret());
+        String host = repository.host().indexOf(':') >= 0 ? "[" + repository.host() + "]" : repository.host();
+        String hostPort = host + (repository.explicitPort().isPresent() ? ":" + repository.port() : "");
+        // jcifs takes a URL: the share and path as written (still escaped), never the user info
+        String rawPath = repository.rawPath();
         while (rawPath.startsWith("/")) {
             rawPath = rawPath.substring(1);
         }
-        if (rawPath.isEmpty()) {
-            throw BootloaderException.invalidSource("The repository " + masked
-                    + " names no share; write it as smb://[DOMAIN;]USER@SERVER[:PORT]/SHARE/PATH.");
-        }
-        String domain = null;
-        String user = null;
-        String password = null;
-        if (uri.getRawUserInfo() != null) {
-            String info = uri.getRawUserInfo();
-            int colon = info.indexOf(':');
-            String account = decode(colon < 0 ? info : info.substring(0, colon));
-            password = colon < 0 ? null : decode(info.substring(colon + 1));
-            // DOMAIN;USER as the smb URL draft has it, or DOMAIN\USER as Windows writes it
-            int separator = account.indexOf(';') >= 0 ? account.indexOf(';') : account.indexOf('\\');
-            domain = separator < 0 ? null : account.substring(0, separator);
-            user = separator < 0 ? account : account.substring(separator + 1);
-            if (user.isEmpty()) {
-                throw BootloaderException.invalidSource("The repository " + masked + " names an empty user.");
-            }
-        }
-        String secret = password == null ? options.repositorySecret().get() : null;
-        if (user == null && secret != null) {
-            throw BootloaderException.invalidSource("other-config:" + SourceOptions.SECRET_KEY
-                    + " names a password, but the repository " + masked + " names no user; write it as smb://"
-                    + "[DOMAIN;]USER@" + uri.getHost() + "/SHARE/PATH.");
-        }
-        if (user != null && password == null) {
-            password = secret;
-            if (password == null) {
-                throw BootloaderException.invalidSource("The repository " + masked + " names the user " + user
-                        + " but no password: store it in a secret and name the secret's uuid in other-config:"
-                        + SourceOptions.SECRET_KEY + ".");
-            }
-        }
-        String hostPort = uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
         String treeUrl = "smb://" + hostPort + "/" + (rawPath.endsWith("/") ? rawPath : rawPath + "/");
+        String masked = repository.masked();
         String display = masked.endsWith("/") ? masked : masked + "/";
 
         Properties properties = new Properties();
@@ -124,9 +85,10 @@ public final class SmbSource implements InstallSource {
         } catch (CIFSException e) {
             throw BootloaderException.internal("Cannot configure the SMB client: " + e.getMessage(), e);
         }
-        CIFSContext context = user == null ? base.withGuestCrendentials()
-                : base.withCredentials(new NtlmPasswordAuthenticator(domain, user, password));
-        String who = user == null ? "guest" : "user " + (domain == null ? "" : domain + "\\") + user;
+        CIFSContext context = credentials.anonymous() ? base.withGuestCrendentials()
+                : base.withCredentials(new NtlmPasswordAuthenticator(credentials.domain(), credentials.user(),
+                        credentials.password()));
+        String who = credentials.anonymous() ? "guest" : "user " + credentials.who();
         Log.info("reading " + display + " over SMB 2/3 as " + who);
         return new SmbSource(base, context, treeUrl, display, who, options);
     }
@@ -138,6 +100,7 @@ public final class SmbSource implements InstallSource {
 
     @Override
     public boolean exists(String path) throws IOException {
+        TreePath.check(path, displayBase); // refused names reach no server
         Attempts attempts = attempts(path);
         try {
             return attempts.run(() -> {
@@ -154,6 +117,7 @@ public final class SmbSource implements InstallSource {
 
     @Override
     public Resource open(String path) throws IOException {
+        TreePath.check(path, displayBase); // refused names reach no server
         try {
             return ResumableStream.<Segment>open(attempts(path), (offset, first) -> segment(path, offset, first));
         } catch (IOException e) {
@@ -179,7 +143,8 @@ public final class SmbSource implements InstallSource {
                         : changed(path, "it is gone");
             }
             if (!file.isFile()) {
-                throw BootloaderException.invalidSource(describe(path) + " is not a file.");
+                throw BootloaderException.invalidSource(describe(path)
+                        + (file.isDirectory() ? " is a directory, not a file." : " is not a regular file."));
             }
             long size = file.length();
             long modified = file.lastModified();
@@ -215,12 +180,7 @@ public final class SmbSource implements InstallSource {
     }
 
     private SmbFile file(String path) throws MalformedURLException {
-        for (String segment : path.split("/")) {
-            if (segment.equals("..")) {
-                throw BootloaderException.invalidSource("The path " + path + " leaves the repository " + displayBase + ".");
-            }
-        }
-        return new SmbFile(treeUrl + (path.startsWith("/") ? path.substring(1) : path), context);
+        return new SmbFile(treeUrl + TreePath.check(path, displayBase), context);
     }
 
     /** Permanent failures become {@link BootloaderException}s; the rest stay transient. */
@@ -261,10 +221,6 @@ public final class SmbSource implements InstallSource {
 
     private BootloaderException changed(String path, String why) {
         return Attempts.changedWhileFetching(describe(path), why);
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private record Segment(long size, long modified, InputStream stream) implements ResumableStream.Segment {

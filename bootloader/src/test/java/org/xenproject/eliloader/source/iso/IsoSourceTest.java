@@ -38,7 +38,11 @@ class IsoSourceTest {
     void tellsWhichFilesExist() throws IOException {
         try (InstallSource source = IsoSource.open(iso)) {
             assertThat(source.exists("install.amd/xen/vmlinuz")).isTrue();
-            assertThat(source.exists("/install.amd/xen/vmlinuz")).as("leading slash tolerated").isTrue();
+            // absolute names are refused on every scheme (TreePath); callers strip a leading '/'
+            assertThatThrownBy(() -> source.exists("/install.amd/xen/vmlinuz"))
+                    .isInstanceOfSatisfying(BootloaderException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SOURCE))
+                    .hasMessageContaining("/install.amd/xen/vmlinuz");
             assertThat(source.exists(".treeinfo")).isTrue();
             assertThat(source.exists("dists/stable/Release")).isTrue();
             assertThat(source.exists("install.amd/xen")).as("a directory is no file").isFalse();

@@ -120,7 +120,6 @@ class NfsSourceGaneshaTest {
             assertSameContent(source, "current/vmlinuz", tree.resolve("images/xen/vmlinuz"));
             assertSameContent(source, "images/xen/kernel", tree.resolve("images/xen/vmlinuz"));
             assertSameContent(source, "absolute", tree.resolve("small.txt"));
-            assertSameContent(source, "images/../small.txt", tree.resolve("small.txt"));
             assertThat(source.exists("current/vmlinuz")).isTrue();
         }
     }
@@ -135,9 +134,11 @@ class NfsSourceGaneshaTest {
             assertThatThrownBy(() -> source.open("loop"))
                     .isInstanceOf(BootloaderException.class)
                     .hasMessageContaining("too many levels of symbolic links");
+            // ".." in a name is refused before any lookup (TreePath), on every scheme; a link's
+            // ".." is followed within the export (images/xen/kernel above)
             assertThatThrownBy(() -> source.open("../x"))
                     .isInstanceOf(BootloaderException.class)
-                    .hasMessageContaining("climbs above the export");
+                    .hasMessageContaining("leaves the repository");
         }
     }
 
@@ -221,7 +222,7 @@ class NfsSourceGaneshaTest {
 
     @Test
     void defaultOptionsConnectFromAReservedPortAsRoot() {
-        try (NfsSource source = NfsSource.connect(peer.url())) {
+        try (NfsSource source = NfsSource.connect(NfsLocation.parse(peer.url()), NfsOptions.defaults())) {
             assertThat(source.exists("small.txt")).isTrue();
             if ("root".equals(System.getProperty("user.name"))) {
                 assertThat(source.nfsLocalPort()).isBetween(665, 1023);

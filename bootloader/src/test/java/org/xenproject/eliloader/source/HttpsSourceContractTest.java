@@ -1,0 +1,13 @@
+package org.xenproject.eliloader.source;
+
+import java.nio.file.Path;
+
+import org.xenproject.eliloader.source.SourceFixtures.WorkDir;
+
+/** The contract on {@code https://} against nginx, verified with the test CA as --ca-file. */
+class HttpsSourceContractTest extends InstallSourceContract {
+    @Override
+    protected Backend start(Path tree, WorkDir work) {
+        return HttpSourceContractTest.nginx(tree, work, true);
+    }
+}
