@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.xenproject.eliloader.initrd.InitrdFixups;
 import org.xenproject.eliloader.testpeers.NginxPeer;
 import org.xenproject.eliloader.testsupport.DebianInstaller;
+import org.xenproject.eliloader.testsupport.QemuBoot;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
@@ -39,6 +40,7 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * the machine off, so the console shows that the patched initrd was unpacked and run, and
  * that the kernel got the arguments the program built. Both overlay modes must boot.
  */
+@QemuBoot
 class QemuInstallerBootTest {
     /** The mirror path the VM's install-repository points at. */
     private static final String MIRROR = "debian";

@@ -18,10 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xenproject.eliloader.testpeers.NginxPeer;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
 /** Round 1 of a real install boot, end to end, against a real nginx serving the fixture trees. */
+@RealPeers
 class RoundOneBootTest {
     private static final String VM = VmStoreFixture.VM;
     private static final Path TREES = ProjectPaths.trees();

@@ -16,10 +16,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.xenproject.eliloader.testpeers.TreesOverHttp;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
 /** Round 1 with a map file naming the fetched initrd's MD5: the patched initrd is handed over. */
+@RealPeers
 class RoundOneInitrdFixupTest {
     private static final Path VENDOR_INITRD = ProjectPaths.trees().resolve("rhel5/images/xen/initrd.img");
 

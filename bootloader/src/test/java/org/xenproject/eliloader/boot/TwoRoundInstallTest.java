@@ -21,6 +21,7 @@ import org.xenproject.eliloader.testpeers.TreesOverHttp;
 import org.xenproject.eliloader.testsupport.DiskImages;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
 import org.xenproject.eliloader.testsupport.PygrubLab;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
@@ -37,6 +38,7 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * profile round 1 chose (other-config:install-profile). Last, the VM's next start, which is
  * pygrub's alone, boots the installed kernel with the stored PV-bootloader-args.
  */
+@RealPeers
 class TwoRoundInstallTest {
     static final Path GUEST_INSTALLER = ProjectPaths.fixtures().resolve("guest-installer");
     static final String CONSOLE = "console=xvc0";

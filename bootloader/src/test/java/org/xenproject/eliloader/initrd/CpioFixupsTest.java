@@ -25,6 +25,7 @@ import org.xenproject.eliloader.error.ErrorCode;
  * unpacked with the real cpio and compared, file by file, with unpacking the vendor
  * initrd and then the overlay on top.
  */
+@org.xenproject.eliloader.testsupport.RealPeers
 class CpioFixupsTest {
     static final long GIB = 1L << 30;
 

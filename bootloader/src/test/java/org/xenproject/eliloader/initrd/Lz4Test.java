@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Our lz4 encoder against the real lz4 decoder, on the shapes that break block encoders. */
+@org.xenproject.eliloader.testsupport.RealPeers
 class Lz4Test {
     @TempDir
     Path tmp;

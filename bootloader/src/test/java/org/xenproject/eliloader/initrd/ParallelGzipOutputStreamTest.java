@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The multi-threaded gzip writer gives one ordinary gzip member, whatever the data and the write sizes. */
+@org.xenproject.eliloader.testsupport.RealPeers
 class ParallelGzipOutputStreamTest {
     @TempDir
     Path dir;

@@ -23,6 +23,7 @@ import org.xenproject.eliloader.source.TreeFiles;
 import org.xenproject.eliloader.source.http.HttpSource;
 import org.xenproject.eliloader.testpeers.NginxPeer;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
 /**
@@ -31,6 +32,7 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * SUSE {@code content} and {@code media.1/products}, Debian/Ubuntu {@code MANIFEST} and
  * {@code .disk/info}; each metadata file is fetched once per run.
  */
+@RealPeers
 class DetectTest {
     @TempDir
     static Path peerDir;

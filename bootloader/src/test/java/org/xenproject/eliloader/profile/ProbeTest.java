@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.xenproject.eliloader.testpeers.TreesOverHttp;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
@@ -25,6 +26,7 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * {@code eliloader probe}: the profile, the files (really fetched and verified), the kernel
  * arguments and the round plan for a tree, without any VM record.
  */
+@RealPeers
 class ProbeTest {
     @RegisterExtension
     static final TreesOverHttp nginx = new TreesOverHttp();

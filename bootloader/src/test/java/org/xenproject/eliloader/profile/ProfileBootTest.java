@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xenproject.eliloader.profile.BootHarness.Boot;
 import org.xenproject.eliloader.testpeers.TreesOverHttp;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
 /**
@@ -21,6 +22,7 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * real nginx: the exact kernel and initrd bytes handed over, the exact kernel arguments, and the
  * VM record after the round.
  */
+@RealPeers
 class ProfileBootTest {
     @RegisterExtension
     static final TreesOverHttp nginx = new TreesOverHttp();

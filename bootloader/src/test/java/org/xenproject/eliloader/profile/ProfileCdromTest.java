@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.xenproject.eliloader.profile.BootHarness.Boot;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
 /**
@@ -20,6 +21,7 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * given as the boot disk; detection, CD layouts and checksum lists are read from the image, and
  * the next boot is switched to the disk at userdevice 0.
  */
+@RealPeers
 class ProfileCdromTest {
     @TempDir
     Path work;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.xenproject.eliloader.testpeers.TreesOverHttp;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
@@ -26,6 +27,7 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * profiles directory, a later file overriding an earlier one by id; {@code profiles list} shows
  * where each came from.
  */
+@RealPeers
 class ProfileLoadingTest {
     @RegisterExtension
     static final TreesOverHttp nginx = new TreesOverHttp();

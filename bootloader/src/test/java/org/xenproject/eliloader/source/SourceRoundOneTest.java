@@ -29,6 +29,7 @@ import org.xenproject.eliloader.testpeers.GaneshaPeer;
 import org.xenproject.eliloader.testpeers.NginxPeer;
 import org.xenproject.eliloader.testpeers.SambaPeer;
 import org.xenproject.eliloader.testpeers.VsftpdPeer;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
@@ -47,6 +48,7 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * class through {@code scripts/with-test-netns} (scripts/test runs the whole suite there).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@RealPeers
 class SourceRoundOneTest {
     private static final String SECRET_UUID = "0b7e3c52-5d7a-4d3e-9a43-4c1b0f5e2a11";
     /** The trees an ISO image is made of: the one that boots, and one without an installer kernel. */

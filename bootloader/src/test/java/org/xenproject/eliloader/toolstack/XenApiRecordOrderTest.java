@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xenproject.eliloader.testpeers.NginxPeer;
 import org.xenproject.eliloader.testpeers.XapiTestServer;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
@@ -30,6 +31,7 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * leaves no files and the next start boots the same round to the same final record; after it,
  * the run succeeds even if tidying the record fails.
  */
+@RealPeers
 class XenApiRecordOrderTest {
     private static final String VM = VmStoreFixture.VM;
 
