@@ -9,12 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.xenproject.eliloader.testpeers.TreesOverHttp;
+import org.xenproject.eliloader.testsupport.BootHarness;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
 import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
@@ -42,8 +42,8 @@ class RoundOneInitrdFixupTest {
 
         Path out = dir.resolve("out");
         Path store = VmStoreFixture.vm().other("install-repository", nginx.url("rhel5")).writeTo(dir.resolve("s.json"));
-        Run run = Run.of(List.of("-q", "--vm", VmStoreFixture.VM, "--vm-store=" + store, "--output-directory=" + out,
-                "--guest-installer-dir=" + guestInstaller, "/dev/null"));
+        Run run = BootHarness.onStore(store).outputDirectory(out).args("--guest-installer-dir=" + guestInstaller).boot()
+                .run();
         assertThat(run.status()).as(run.stderr()).isZero();
         Path ramdisk = Path.of(run.stdout().split("\n")[1].substring("ramdisk ".length()));
         byte[] vendor = Files.readAllBytes(VENDOR_INITRD);
@@ -64,8 +64,8 @@ class RoundOneInitrdFixupTest {
         Path out = dir.resolve("out");
         Path store = VmStoreFixture.vm().other("install-repository", nginx.url("rhel5")).writeTo(dir.resolve("s.json"));
         String before = Files.readString(store);
-        Run run = Run.of(List.of("-q", "--vm", VmStoreFixture.VM, "--vm-store=" + store, "--output-directory=" + out,
-                "--guest-installer-dir=" + guestInstaller, "/dev/null"));
+        Run run = BootHarness.onStore(store).outputDirectory(out).args("--guest-installer-dir=" + guestInstaller).boot()
+                .run();
         assertThat(run.errorCode()).isEqualTo("SUPPORT_PACKAGE_MISSING");
         assertThat(run.stderr()).contains("absent.cpio");
         try (var files = Files.list(out)) {
