@@ -28,7 +28,6 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * profiles directory, a later file overriding an earlier one by id; {@code profiles list} shows
  * where each came from.
  */
-@RealPeers
 class ProfileLoadingTest {
     @RegisterExtension
     static final TreesOverHttp nginx = new TreesOverHttp();
@@ -73,6 +72,7 @@ class ProfileLoadingTest {
                 .containsExactly("jar:distro-profiles/same.yaml", shipped.resolve("same.yaml").toString());
     }
 
+    @RealPeers
     @Test
     void theHostProfilesDirectoryOverridesAShippedProfileForBoots() throws IOException {
         Path host = Files.createDirectories(dir.resolve("profiles.d"));

@@ -12,16 +12,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.xenproject.eliloader.config.Settings;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
-import org.xenproject.eliloader.testpeers.NginxPeer;
+import org.xenproject.eliloader.testpeers.TreesOverHttp;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
@@ -48,25 +48,13 @@ abstract class BackendScenarios {
     /** Puts the fixture into a fresh backend under {@code dir}. */
     protected abstract Backend open(Path dir, VmStoreFixture fixture);
 
-    @TempDir
-    static Path sharedDir;
-    static NginxPeer nginx;
+    /** Started by the first scenario that needs a tree (those carry {@link RealPeers}). */
+    @RegisterExtension
+    static final TreesOverHttp nginx = new TreesOverHttp();
 
     @TempDir
     Path dir;
     Backend backend;
-
-    @BeforeAll
-    static void startNginx() {
-        nginx = NginxPeer.serve(ProjectPaths.trees(), sharedDir);
-    }
-
-    @AfterAll
-    static void stopNginx() {
-        if (nginx != null) {
-            nginx.close();
-        }
-    }
 
     @AfterEach
     void closeBackend() {
@@ -144,6 +132,7 @@ abstract class BackendScenarios {
 
     // ---------------------------------------------------------------- round 1 of real trees
 
+    @RealPeers
     @Test
     void rhel5RoundOneBootsTheTreesXenInstallerAndSwitchesToPygrub() throws IOException {
         given(rhel5().other("install-round", "1").other("install-distro", "rhlike"));
@@ -163,6 +152,7 @@ abstract class BackendScenarios {
                 .doesNotContainKeys("install-round", "install-distro");
     }
 
+    @RealPeers
     @Test
     void debianRoundOneBootsTheNetbootXenInstaller() {
         given(VmStoreFixture.vm().other("install-repository", nginx.url("debian"))
@@ -178,6 +168,7 @@ abstract class BackendScenarios {
                 .doesNotContainKeys("install-round", "install-distro");
     }
 
+    @RealPeers
     @Test
     void theCallersArgumentsAndTheRecordsPvArgsReachTheKernel() {
         given(rhel5().field("PV_args", "console=hvc0 ks=http://x/ks.cfg"));
@@ -188,6 +179,7 @@ abstract class BackendScenarios {
 
     // ---------------------------------------------------------------- bookkeeping
 
+    @RealPeers
     @Test
     void aRoundThatIsNotTheLastAdvancesInstallRoundAndKeepsTheBootloader() throws IOException {
         Path profiles = twoRoundProfiles();
@@ -208,6 +200,7 @@ abstract class BackendScenarios {
                 .doesNotContainKey("pv-postinstall-kernel-max-size");
     }
 
+    @RealPeers
     @Test
     void theLastRoundMovesThePostInstallLimitsIntoPlace() {
         given(rhel5().platform("pv-kernel-max-size", "33554432")
@@ -221,6 +214,7 @@ abstract class BackendScenarios {
                 "pv-ramdisk-max-size", "67108864", "viridian", "false"));
     }
 
+    @RealPeers
     @Test
     void keepInstallingLeavesTheRecordAsItWas() {
         given(rhel5().other("install-round", "1").platform("pv-postinstall-kernel-max-size", "1"));
@@ -232,6 +226,7 @@ abstract class BackendScenarios {
 
     // ---------------------------------------------------------------- errors
 
+    @RealPeers
     @Test
     void anUnknownVmIsAnInvalidSourceNamingIt() throws IOException {
         given(rhel5());
@@ -253,6 +248,7 @@ abstract class BackendScenarios {
         assertThat(backend.vm()).isEqualTo(before);
     }
 
+    @RealPeers
     @Test
     void aTreeWithoutTheInstallerFailsLeavingNoFilesAndTheRecordUntouched() throws IOException {
         given(VmStoreFixture.vm().other("install-repository", nginx.url("no-such-tree")).other("install-round", "1"));
@@ -263,6 +259,7 @@ abstract class BackendScenarios {
         assertThat(backend.vm()).isEqualTo(before);
     }
 
+    @RealPeers
     @Test
     void aRoundBeyondTheProfilesPlanIsRefused() throws IOException {
         given(rhel5().other("install-round", "3"));

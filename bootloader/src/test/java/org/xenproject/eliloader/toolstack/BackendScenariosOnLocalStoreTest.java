@@ -6,11 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
 /** The backend scenarios on the local JSON store. */
-@RealPeers
 class BackendScenariosOnLocalStoreTest extends BackendScenarios {
 
     @Override

@@ -9,14 +9,12 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import org.xenproject.eliloader.testpeers.XapiTestServer;
-import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
 /**
  * The backend scenarios through XenAPI: the test server on a unix socket, as dom0's xapi.
  * Every run must also log in as eliloader and log out again.
  */
-@RealPeers
 class BackendScenariosOnXenApiTest extends BackendScenarios {
 
     @Override
