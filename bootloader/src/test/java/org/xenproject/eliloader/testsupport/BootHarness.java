@@ -31,11 +31,14 @@ import java.util.stream.Stream;
  * never read: the shipped profiles alone) and what {@link Run} adds (no config file, no
  * syslog). With {@link #callerArgs(List)} the arguments are a toolstack's own, verbatim, and
  * the store, output directory and profiles directory come from {@code ELILOADER_*} variables
- * instead, as from a host's configuration. The output directory is not created: the program
- * makes it.
+ * instead, as from a host's configuration. {@link #onToolstack(Map)} starts a VM whose record
+ * another toolstack keeps (a {@code XapiTestServer} named by {@code ELILOADER_XAPI}): no
+ * {@code --vm-store}. The output directory is not created: the program makes it.
  */
 public final class BootHarness {
     private final VmStoreFixture vm;
+    private final boolean toolstack;
+    private String uuid = VmStoreFixture.VM;
     private Path store;
     private Path outputDirectory;
     private Path profilesDir;
@@ -44,19 +47,35 @@ public final class BootHarness {
     private final List<String> args = new ArrayList<>();
     private List<String> callerArgs;
 
-    private BootHarness(VmStoreFixture vm, Path store) {
+    private BootHarness(VmStoreFixture vm, Path store, boolean toolstack) {
         this.vm = vm;
         this.store = store;
+        this.toolstack = toolstack;
     }
 
     /** A start of the VM {@code vm} describes; the store is written when the start is made. */
     public static BootHarness of(VmStoreFixture vm) {
-        return new BootHarness(vm, null);
+        return new BootHarness(vm, null, false);
     }
 
     /** A start of {@link VmStoreFixture#VM} from a store already written (and read back as it is). */
     public static BootHarness onStore(Path store) {
-        return new BootHarness(null, store);
+        return new BootHarness(null, store, false);
+    }
+
+    /**
+     * A start of a VM whose record the toolstack {@code environment} names keeps ({@code
+     * ELILOADER_XAPI}, or {@code ELILOADER_VM_STORE}); give the output directory. {@link Boot#store()}
+     * is null then.
+     */
+    public static BootHarness onToolstack(Map<String, String> environment) {
+        return new BootHarness(null, null, true).env(environment);
+    }
+
+    /** The uuid passed with {@code --vm}; default {@link VmStoreFixture#VM}. */
+    public BootHarness vm(String vmUuid) {
+        uuid = vmUuid;
+        return this;
     }
 
     /**
@@ -127,6 +146,9 @@ public final class BootHarness {
 
     /** Writes the store (from the fixture), makes the start and returns what it did. */
     public Boot boot() {
+        if (toolstack) {
+            return bootOnToolstack();
+        }
         if (store == null) {
             throw new IllegalStateException("no store: call in(DIR) or store(FILE)");
         }
@@ -152,14 +174,25 @@ public final class BootHarness {
             argv = new ArrayList<>(args);
             argv.addAll(callerArgs);
         } else {
-            argv = new ArrayList<>(List.of("-q", "--vm", VmStoreFixture.VM, "--vm-store=" + store,
-                    "--output-directory=" + out));
+            argv = new ArrayList<>(List.of("-q", "--vm", uuid, "--vm-store=" + store, "--output-directory=" + out));
             argv.addAll(args);
             argv.add(disk.toString());
         }
-        Run run = Run.of(env, argv);
-        Map<String, String> answer = run.answer();
-        return new Boot(run, answer.get("kernel"), answer.get("ramdisk"), answer.get("args"), store, out);
+        return Boot.of(Run.of(env, argv), store, out);
+    }
+
+    private Boot bootOnToolstack() {
+        if (outputDirectory == null) {
+            throw new IllegalStateException("no output directory: call outputDirectory(DIR) or in(DIR)");
+        }
+        Map<String, String> env = new HashMap<>(environment);
+        if (profilesDir != null) {
+            env.putIfAbsent("ELILOADER_PROFILES_DIR", profilesDir.toString());
+        }
+        List<String> argv = new ArrayList<>(List.of("-q", "--vm", uuid, "--output-directory=" + outputDirectory));
+        argv.addAll(args);
+        argv.add(disk.toString());
+        return Boot.of(Run.of(env, argv), null, outputDirectory);
     }
 
     /**
@@ -167,6 +200,11 @@ public final class BootHarness {
      * those of an answer in the simple format on stdout (null when there is none).
      */
     public record Boot(Run run, String kernel, String ramdisk, String args, Path store, Path outputDir) {
+        static Boot of(Run run, Path store, Path outputDir) {
+            Map<String, String> answer = run.answer();
+            return new Boot(run, answer.get("kernel"), answer.get("ramdisk"), answer.get("args"), store, outputDir);
+        }
+
         public int status() {
             return run.status();
         }

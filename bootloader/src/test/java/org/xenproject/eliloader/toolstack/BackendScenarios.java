@@ -6,11 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +18,7 @@ import org.xenproject.eliloader.config.Settings;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
 import org.xenproject.eliloader.testpeers.TreesOverHttp;
+import org.xenproject.eliloader.testsupport.BootHarness;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
 import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
@@ -77,30 +76,16 @@ abstract class BackendScenarios {
     }
 
     Run bootVm(String vmUuid, String... extra) {
-        List<String> args = new ArrayList<>(List.of("-q", "--vm", vmUuid, "--output-directory=" + out()));
-        args.addAll(List.of(extra));
-        args.add(dir.resolve("disk.img").toString());
-        return Run.of(backend.environment(), args);
+        return BootHarness.onToolstack(backend.environment()).vm(vmUuid).outputDirectory(out())
+                .disk(dir.resolve("disk.img")).args(extra).boot().run();
     }
 
     Map<String, String> handedOver(Run run) {
-        Map<String, String> items = new HashMap<>();
-        for (String line : run.stdout().split("\n")) {
-            int space = line.indexOf(' ');
-            if (space > 0) {
-                items.put(line.substring(0, space), line.substring(space + 1));
-            }
-        }
-        return items;
+        return run.answer();
     }
 
-    List<Path> filesIn(Path directory) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            return List.of();
-        }
-        try (Stream<Path> list = Files.list(directory)) {
-            return list.toList();
-        }
+    List<Path> filesIn(Path directory) {
+        return BootHarness.filesIn(directory);
     }
 
     @SuppressWarnings("unchecked")
