@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * One VM start, run in-process ({@link Run}) against a local VM store, as a toolstack calls the
- * program; what it printed and left behind come back as a {@link Boot}.
+ * One VM start, run in-process ({@link Run}) against a local VM store (or another toolstack), as
+ * a toolstack calls the program; what it printed and left behind come back as a {@link Boot}.
  *
  * <pre>{@code
  * Boot boot = BootHarness.of(VmStoreFixture.vm().other("install-repository", url))
@@ -146,53 +146,48 @@ public final class BootHarness {
 
     /** Writes the store (from the fixture), makes the start and returns what it did. */
     public Boot boot() {
+        Path out = outputDirectory;
         if (toolstack) {
-            return bootOnToolstack();
-        }
-        if (store == null) {
-            throw new IllegalStateException("no store: call in(DIR) or store(FILE)");
-        }
-        if (vm != null) {
-            try {
-                Files.createDirectories(store.toAbsolutePath().getParent());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            if (out == null) {
+                throw new IllegalStateException("no output directory: call outputDirectory(DIR) or in(DIR)");
             }
-            vm.writeTo(store);
-        }
-        Path out = outputDirectory != null ? outputDirectory : store.resolveSibling("out");
-        Map<String, String> env = new HashMap<>(environment);
-        if (profilesDir != null) {
-            env.putIfAbsent("ELILOADER_PROFILES_DIR", profilesDir.toString());
         } else {
-            env.putIfAbsent("ELILOADER_PROFILES_DIR", store.resolveSibling("no-profiles.d").toString());
+            if (store == null) {
+                throw new IllegalStateException("no store: call in(DIR) or store(FILE)");
+            }
+            if (vm != null) {
+                try {
+                    Files.createDirectories(store.toAbsolutePath().getParent());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                vm.writeTo(store);
+            }
+            if (out == null) {
+                out = store.resolveSibling("out");
+            }
         }
-        List<String> argv;
+        Map<String, String> env = new HashMap<>(environment);
+        Path profiles = profilesDir != null ? profilesDir : (store != null ? store : out).resolveSibling("no-profiles.d");
+        env.putIfAbsent("ELILOADER_PROFILES_DIR", profiles.toString());
+        List<String> argv = new ArrayList<>();
         if (callerArgs != null) {
-            env.putIfAbsent("ELILOADER_VM_STORE", store.toString());
+            if (store != null) {
+                env.putIfAbsent("ELILOADER_VM_STORE", store.toString());
+            }
             env.putIfAbsent("ELILOADER_OUTPUT_DIRECTORY", out.toString());
-            argv = new ArrayList<>(args);
+            argv.addAll(args);
             argv.addAll(callerArgs);
         } else {
-            argv = new ArrayList<>(List.of("-q", "--vm", uuid, "--vm-store=" + store, "--output-directory=" + out));
+            argv.addAll(List.of("-q", "--vm", uuid));
+            if (store != null) {
+                argv.add("--vm-store=" + store);
+            }
+            argv.add("--output-directory=" + out);
             argv.addAll(args);
             argv.add(disk.toString());
         }
         return Boot.of(Run.of(env, argv), store, out);
-    }
-
-    private Boot bootOnToolstack() {
-        if (outputDirectory == null) {
-            throw new IllegalStateException("no output directory: call outputDirectory(DIR) or in(DIR)");
-        }
-        Map<String, String> env = new HashMap<>(environment);
-        if (profilesDir != null) {
-            env.putIfAbsent("ELILOADER_PROFILES_DIR", profilesDir.toString());
-        }
-        List<String> argv = new ArrayList<>(List.of("-q", "--vm", uuid, "--output-directory=" + outputDirectory));
-        argv.addAll(args);
-        argv.add(disk.toString());
-        return Boot.of(Run.of(env, argv), null, outputDirectory);
     }
 
     /**

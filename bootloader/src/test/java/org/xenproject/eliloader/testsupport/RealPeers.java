@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Tag;
  * the jar of scripts/build). Servers written in Java for the tests (XapiTestServer,
  * FaultyServer, FakeRpcServer, raw sockets) and child JVMs are not peers.
  *
- * <p>Put it on the class when its set-up starts a peer for every test ({@code @BeforeAll},
- * {@code TreesOverHttp}), else on each method that needs one. {@code scripts/test} runs
+ * <p>Put it on the class when its set-up starts a peer for every test ({@code @BeforeAll}),
+ * else on each method that needs one ({@code TreesOverHttp} starts nginx on first use, so a
+ * class using it may tag only the methods that ask for a URL). {@code scripts/test} runs
  * every test; {@code scripts/test --fast} leaves these out ({@code -DexcludedGroups=peers}),
  * needs neither scripts/setup nor the test network namespace, and must pass on a machine
  * with only Java and Maven. The slowest peer test, a real VM boot, is {@link QemuBoot}.
