@@ -12,9 +12,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
 /** The installed program ({@code scripts/eliloader}) as the toolstack sees it: exit status and stderr. */
+@RealPeers
 class LauncherTest {
     @TempDir
     Path dir;

@@ -26,7 +26,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.xenproject.eliloader.initrd.InitrdFixups;
 import org.xenproject.eliloader.testpeers.NginxPeer;
+import org.xenproject.eliloader.testsupport.BootHarness;
 import org.xenproject.eliloader.testsupport.DebianInstaller;
+import org.xenproject.eliloader.testsupport.QemuBoot;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
@@ -39,6 +41,7 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * the machine off, so the console shows that the patched initrd was unpacked and run, and
  * that the kernel got the arguments the program built. Both overlay modes must boot.
  */
+@QemuBoot
 class QemuInstallerBootTest {
     /** The mirror path the VM's install-repository points at. */
     private static final String MIRROR = "debian";
@@ -98,8 +101,8 @@ class QemuInstallerBootTest {
                 .other("install-arch", "amd64")
                 .writeTo(dir.resolve("vms.json"));
         Path out = dir.resolve("out");
-        Run run = Run.of(List.of("-q", "--vm", VmStoreFixture.VM, "--vm-store=" + store,
-                "--output-directory=" + out, "--guest-installer-dir=" + guestInstaller, "/dev/null"));
+        Run run = BootHarness.onStore(store).outputDirectory(out).args("--guest-installer-dir=" + guestInstaller).boot()
+                .run();
         assertThat(run.status()).as(run.stderr()).isZero();
         Map<String, String> answer = simpleAnswer(run.stdout());
         assertThat(answer).containsOnlyKeys("kernel", "ramdisk", "args");

@@ -6,10 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,13 +14,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xenproject.eliloader.testpeers.NginxPeer;
+import org.xenproject.eliloader.testsupport.BootHarness;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
 /** Round 1 of a real install boot, end to end, against a real nginx serving the fixture trees. */
+@RealPeers
 class RoundOneBootTest {
-    private static final String VM = VmStoreFixture.VM;
     private static final Path TREES = ProjectPaths.trees();
     private static final String DEBIAN_XEN = "debian/dists/bookworm/main/installer-amd64/current/images/netboot/xen/";
 
@@ -53,19 +52,7 @@ class RoundOneBootTest {
     }
 
     private Run boot(String... extra) {
-        List<String> args = new ArrayList<>(List.of("-q", "--vm", VM, "--vm-store=" + store, "--output-directory=" + out));
-        args.addAll(List.of(extra));
-        args.add("/dev/null");
-        return Run.of(args);
-    }
-
-    private static Map<String, String> items(Run run) {
-        Map<String, String> items = new java.util.LinkedHashMap<>();
-        for (String line : run.stdout().split("\n")) {
-            int space = line.indexOf(' ');
-            items.put(line.substring(0, space), line.substring(space + 1));
-        }
-        return items;
+        return BootHarness.onStore(store).outputDirectory(out).args(extra).boot().run();
     }
 
     @Test
@@ -76,14 +63,14 @@ class RoundOneBootTest {
         Run run = boot();
         assertThat(run.status()).as(run.stderr()).isZero();
         assertThat(run.stderr()).isEmpty();
-        Map<String, String> items = items(run);
+        Map<String, String> items = run.answer();
         assertThat(items).containsOnlyKeys("kernel", "ramdisk", "args");
         assertThat(items.get("args")).isEqualTo("console=hvc0 utf8 method=" + nginx.url("rhel5") + "/ vnc"
                 + " vncpassword=s3cret12 ks=http://ks/ks.cfg");
         assertSameBytes(items.get("kernel"), TREES.resolve("rhel5/images/xen/vmlinuz"));
         assertSameBytes(items.get("ramdisk"), TREES.resolve("rhel5/images/xen/initrd.img"));
         assertThat(Path.of(items.get("kernel")).getParent()).isEqualTo(out.toAbsolutePath());
-        assertThat(filesIn(out)).hasSize(2);
+        assertThat(BootHarness.filesIn(out)).hasSize(2);
 
         Map<String, Object> vm = VmStoreFixture.read(store);
         assertThat(vm.get("PV_bootloader")).isEqualTo("pygrub");
@@ -96,9 +83,9 @@ class RoundOneBootTest {
         VmStoreFixture.vm().other("install-repository", nginx.url("centos4-isolinux/")).writeTo(store);
         Run run = boot();
         assertThat(run.status()).as(run.stderr()).isZero();
-        assertThat(items(run).get("args")).isEqualTo("method=" + nginx.url("centos4-isolinux") + "/");
-        assertSameBytes(items(run).get("kernel"), TREES.resolve("centos4-isolinux/isolinux/vmlinuz"));
-        assertSameBytes(items(run).get("ramdisk"), TREES.resolve("centos4-isolinux/isolinux/initrd.img"));
+        assertThat(run.answer().get("args")).isEqualTo("method=" + nginx.url("centos4-isolinux") + "/");
+        assertSameBytes(run.answer().get("kernel"), TREES.resolve("centos4-isolinux/isolinux/vmlinuz"));
+        assertSameBytes(run.answer().get("ramdisk"), TREES.resolve("centos4-isolinux/isolinux/initrd.img"));
     }
 
     @Test
@@ -125,7 +112,7 @@ class RoundOneBootTest {
                 .other("install-arch", "i386").writeTo(store);
         Run run = boot();
         assertThat(run.status()).as(run.stderr()).isZero();
-        assertSameBytes(items(run).get("kernel"),
+        assertSameBytes(run.answer().get("kernel"),
                 TREES.resolve("debian/dists/bookworm/main/installer-i386/current/images/netboot/xen/vmlinuz"));
     }
 
@@ -163,7 +150,7 @@ class RoundOneBootTest {
         assertThat(run.stderr()).contains(nginx.url("debian/dists/trixie/main/installer-amd64/current/images/netboot/xen/vmlinuz"))
                 .contains("HTTP 404");
         assertThat(run.stdout()).isEmpty();
-        assertThat(filesIn(out)).isEmpty();
+        assertThat(BootHarness.filesIn(out)).isEmpty();
         assertThat(Files.readString(store)).isEqualTo(before);
     }
 
@@ -176,7 +163,7 @@ class RoundOneBootTest {
         Run run = boot();
         assertThat(run.errorCode()).isEqualTo("LIMITS");
         assertThat(run.stderr()).contains("initrd").contains(Long.toString(initrdSize - 1));
-        assertThat(filesIn(out)).as("the kernel fetched before the initrd is removed too").isEmpty();
+        assertThat(BootHarness.filesIn(out)).as("the kernel fetched before the initrd is removed too").isEmpty();
         assertThat(Files.readString(store)).isEqualTo(before);
 
         VmStoreFixture.vm().other("install-repository", nginx.url("rhel5"))
@@ -194,7 +181,7 @@ class RoundOneBootTest {
         Run kernelOnly = boot();
         assertThat(kernelOnly.errorCode()).isEqualTo("LIMITS");
         assertThat(kernelOnly.stderr()).contains("The kernel").contains(Long.toString(kernelSize - 1));
-        assertThat(filesIn(out)).as("the initrd fetched meanwhile is removed").isEmpty();
+        assertThat(BootHarness.filesIn(out)).as("the initrd fetched meanwhile is removed").isEmpty();
 
         VmStoreFixture.vm().other("install-repository", nginx.url("rhel5"))
                 .platform("pv-kernel-max-size", Long.toString(kernelSize - 1))
@@ -202,7 +189,7 @@ class RoundOneBootTest {
         Run both = boot();
         assertThat(both.errorCode()).isEqualTo("LIMITS");
         assertThat(both.stderr()).contains("The kernel").doesNotContain("The initrd");
-        assertThat(filesIn(out)).isEmpty();
+        assertThat(BootHarness.filesIn(out)).isEmpty();
     }
 
     @Test
@@ -213,7 +200,7 @@ class RoundOneBootTest {
         Run run = boot();
         assertThat(run.errorCode()).isEqualTo("INVALID_SOURCE");
         assertThat(run.stdout()).isEmpty();
-        assertThat(filesIn(out)).isEmpty();
+        assertThat(BootHarness.filesIn(out)).isEmpty();
         assertThat(Files.readString(store)).isEqualTo(before);
 
         VmStoreFixture.vm().other("install-repository", nginx.url("rhel5")).other("install-args", "ks=\"http://x")
@@ -251,14 +238,5 @@ class RoundOneBootTest {
 
     private static void assertSameBytes(String handedOver, Path original) throws IOException {
         assertThat(Files.readAllBytes(Path.of(handedOver))).isEqualTo(Files.readAllBytes(original));
-    }
-
-    private static List<Path> filesIn(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.toList();
-        }
     }
 }

@@ -9,17 +9,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.xenproject.eliloader.testpeers.TreesOverHttp;
+import org.xenproject.eliloader.testsupport.BootHarness;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
 /** Round 1 with a map file naming the fetched initrd's MD5: the patched initrd is handed over. */
+@RealPeers
 class RoundOneInitrdFixupTest {
     private static final Path VENDOR_INITRD = ProjectPaths.trees().resolve("rhel5/images/xen/initrd.img");
 
@@ -40,8 +42,8 @@ class RoundOneInitrdFixupTest {
 
         Path out = dir.resolve("out");
         Path store = VmStoreFixture.vm().other("install-repository", nginx.url("rhel5")).writeTo(dir.resolve("s.json"));
-        Run run = Run.of(List.of("-q", "--vm", VmStoreFixture.VM, "--vm-store=" + store, "--output-directory=" + out,
-                "--guest-installer-dir=" + guestInstaller, "/dev/null"));
+        Run run = BootHarness.onStore(store).outputDirectory(out).args("--guest-installer-dir=" + guestInstaller).boot()
+                .run();
         assertThat(run.status()).as(run.stderr()).isZero();
         Path ramdisk = Path.of(run.stdout().split("\n")[1].substring("ramdisk ".length()));
         byte[] vendor = Files.readAllBytes(VENDOR_INITRD);
@@ -62,8 +64,8 @@ class RoundOneInitrdFixupTest {
         Path out = dir.resolve("out");
         Path store = VmStoreFixture.vm().other("install-repository", nginx.url("rhel5")).writeTo(dir.resolve("s.json"));
         String before = Files.readString(store);
-        Run run = Run.of(List.of("-q", "--vm", VmStoreFixture.VM, "--vm-store=" + store, "--output-directory=" + out,
-                "--guest-installer-dir=" + guestInstaller, "/dev/null"));
+        Run run = BootHarness.onStore(store).outputDirectory(out).args("--guest-installer-dir=" + guestInstaller).boot()
+                .run();
         assertThat(run.errorCode()).isEqualTo("SUPPORT_PACKAGE_MISSING");
         assertThat(run.stderr()).contains("absent.cpio");
         try (var files = Files.list(out)) {

@@ -8,12 +8,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xenproject.eliloader.testsupport.BootHarness;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
@@ -32,7 +31,7 @@ class TruncatedDownloadTest {
             Run run = boot(server.url());
             assertThat(run.errorCode()).isEqualTo("INVALID_SOURCE");
             assertThat(run.stderr()).contains(server.url() + "images/xen/vmlinuz");
-            assertThat(listing(dir.resolve("out"))).isEmpty();
+            assertThat(BootHarness.filesIn(dir.resolve("out"))).isEmpty();
         }
     }
 
@@ -42,23 +41,13 @@ class TruncatedDownloadTest {
             Run run = boot(server.url());
             assertThat(run.errorCode()).isEqualTo("LIMITS");
             assertThat(run.stderr()).contains(Long.toString(64L << 20)).contains(Long.toString(32L << 20));
-            assertThat(listing(dir.resolve("out"))).isEmpty();
+            assertThat(BootHarness.filesIn(dir.resolve("out"))).isEmpty();
         }
     }
 
     private Run boot(String repository) {
-        Path store = VmStoreFixture.vm().other("install-repository", repository).writeTo(dir.resolve("s.json"));
-        return Run.of(List.of("-q", "--vm", VmStoreFixture.VM, "--vm-store=" + store,
-                "--output-directory=" + dir.resolve("out"), "/dev/null"));
-    }
-
-    private static List<Path> listing(Path d) throws IOException {
-        if (!Files.exists(d)) {
-            return List.of();
-        }
-        try (var s = Files.list(d)) {
-            return s.toList();
-        }
+        return BootHarness.of(VmStoreFixture.vm().other("install-repository", repository)).store(dir.resolve("s.json"))
+                .outputDirectory(dir.resolve("out")).boot().run();
     }
 
     /** Answers every request with a Content-Length it does not honour, then hangs up. */

@@ -1,6 +1,7 @@
 package org.xenproject.eliloader.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.xenproject.eliloader.testsupport.BootHarness.tree;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -21,6 +22,7 @@ import org.xenproject.eliloader.testpeers.TreesOverHttp;
 import org.xenproject.eliloader.testsupport.DiskImages;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
 import org.xenproject.eliloader.testsupport.PygrubLab;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
@@ -37,6 +39,7 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * profile round 1 chose (other-config:install-profile). Last, the VM's next start, which is
  * pygrub's alone, boots the installed kernel with the stored PV-bootloader-args.
  */
+@RealPeers
 class TwoRoundInstallTest {
     static final Path GUEST_INSTALLER = ProjectPaths.fixtures().resolve("guest-installer");
     static final String CONSOLE = "console=xvc0";
@@ -442,28 +445,13 @@ class TwoRoundInstallTest {
         return disk;
     }
 
-    private Path iso(String tree) throws IOException {
-        Path iso = dir.resolve(tree + ".iso");
-        Process p = new ProcessBuilder("xorriso", "-as", "mkisofs", "-R", "-J", "-V", "INSTALL", "-o", iso.toString(),
-                ProjectPaths.trees().resolve(tree).toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(tree + ".xorriso.log").toFile()).start();
-        try {
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        assertThat(p.exitValue()).as("xorriso (scripts/setup installs it)").isZero();
-        return iso;
+    private Path iso(String tree) {
+        return DiskImages.iso(ProjectPaths.trees().resolve(tree), dir.resolve(tree + ".iso"), "INSTALL");
     }
 
     private static DiskImages.FileTree slesRoot(String version) {
         return DiskImages.files().file("/etc/SuSE-release", "SUSE Linux Enterprise Server " + version + " (x86_64)\n"
                 + "VERSION = " + version + "\n");
-    }
-
-    private static byte[] tree(String path) throws IOException {
-        return Files.readAllBytes(ProjectPaths.trees().resolve(path));
     }
 
     private static byte[] bundled(String path) throws IOException {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.xenproject.eliloader.testsupport.BootHarness;
 import org.xenproject.eliloader.testsupport.FaultyServer;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
@@ -34,13 +35,8 @@ class SettingsReachEveryEntryPointTest {
     }
 
     private Run boot(Map<String, String> env, String... extra) throws Exception {
-        Path store = VmStoreFixture.vm().other("install-repository", "http://127.0.0.1:1/").writeTo(
-                dir.resolve("store.json"));
-        List<String> args = new ArrayList<>(List.of("--vm-store=" + store, "--output-directory=" + dir.resolve("out"),
-                "--vm", VmStoreFixture.VM));
-        args.addAll(List.of(extra));
-        args.add(dir.resolve("disk").toString());
-        return Run.of(env, args);
+        return BootHarness.of(VmStoreFixture.vm().other("install-repository", "http://127.0.0.1:1/")).in(dir)
+                .disk(dir.resolve("disk")).env(env).args(extra).boot().run();
     }
 
     private Run probe(Map<String, String> env, String... extra) {

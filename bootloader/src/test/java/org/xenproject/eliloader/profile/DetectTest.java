@@ -22,7 +22,9 @@ import org.xenproject.eliloader.source.SourceOptions;
 import org.xenproject.eliloader.source.TreeFiles;
 import org.xenproject.eliloader.source.http.HttpSource;
 import org.xenproject.eliloader.testpeers.NginxPeer;
+import org.xenproject.eliloader.testsupport.BootHarness;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
 /**
@@ -31,6 +33,7 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * SUSE {@code content} and {@code media.1/products}, Debian/Ubuntu {@code MANIFEST} and
  * {@code .disk/info}; each metadata file is fetched once per run.
  */
+@RealPeers
 class DetectTest {
     @TempDir
     static Path peerDir;
@@ -169,29 +172,29 @@ class DetectTest {
 
     @Test
     void aBootFetchesEachMetadataFileOnce(@TempDir Path work) {
-        long before = BootHarness.requests(peerDir, "GET /rhel7/.treeinfo");
+        long before = nginx.requests("GET /rhel7/.treeinfo");
         BootHarness.Boot boot = BootHarness.boot(VmStoreFixture.vm().other("install-repository", nginx.url("rhel7"))
                 .other("install-distro", "auto").other("install-arch", "x86_64"), work);
 
         assertThat(boot.run().status()).as(boot.run().stderr()).isZero();
         // detection, the [images-xen] layout and the [checksums] all came from one GET
-        assertThat(BootHarness.requests(peerDir, "GET /rhel7/.treeinfo") - before).isEqualTo(1);
-        assertThat(BootHarness.requests(peerDir, "GET /rhel7/images/pxeboot/vmlinuz")).isEqualTo(1);
+        assertThat(nginx.requests("GET /rhel7/.treeinfo") - before).isEqualTo(1);
+        assertThat(nginx.requests("GET /rhel7/images/pxeboot/vmlinuz")).isEqualTo(1);
     }
 
     @Test
     void aDebianBootFetchesTheManifestAndChecksumsOnce(@TempDir Path work) {
         String images = "/debian/dists/bookworm/main/installer-amd64/current/images/";
-        long manifest = BootHarness.requests(peerDir, "GET " + images + "MANIFEST");
-        long sums = BootHarness.requests(peerDir, "GET " + images + "SHA256SUMS");
-        long md5 = BootHarness.requests(peerDir, "GET " + images + "MD5SUMS");
+        long manifest = nginx.requests("GET " + images + "MANIFEST");
+        long sums = nginx.requests("GET " + images + "SHA256SUMS");
+        long md5 = nginx.requests("GET " + images + "MD5SUMS");
         BootHarness.Boot boot = BootHarness.boot(VmStoreFixture.vm().other("install-repository", nginx.url("debian"))
                 .other("install-distro", "auto").other("install-arch", "amd64").other("debian-release", "bookworm"), work);
 
         assertThat(boot.run().status()).as(boot.run().stderr()).isZero();
-        assertThat(BootHarness.requests(peerDir, "GET " + images + "MANIFEST") - manifest).isEqualTo(1);
-        assertThat(BootHarness.requests(peerDir, "GET " + images + "SHA256SUMS") - sums).isEqualTo(1);
+        assertThat(nginx.requests("GET " + images + "MANIFEST") - manifest).isEqualTo(1);
+        assertThat(nginx.requests("GET " + images + "SHA256SUMS") - sums).isEqualTo(1);
         // SHA256SUMS listed both files, so MD5SUMS was never needed
-        assertThat(BootHarness.requests(peerDir, "GET " + images + "MD5SUMS") - md5).isZero();
+        assertThat(nginx.requests("GET " + images + "MD5SUMS") - md5).isZero();
     }
 }

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.xenproject.eliloader.testpeers.TreesOverHttp;
+import org.xenproject.eliloader.testsupport.BootHarness;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
@@ -53,6 +55,7 @@ class ProbeTest {
         }
     }
 
+    @RealPeers
     @Test
     void aModernTreeIsDetectedFetchedVerifiedAndPlanned() {
         Run run = probe("--repository", nginx.url("rhel7"), "--arch", "x86_64");
@@ -77,6 +80,7 @@ class ProbeTest {
         assertThat(run.status()).isZero();
     }
 
+    @RealPeers
     @Test
     void aTwoRoundSuseInstallShowsBothRoundsAndTheContentHashes() {
         Run run = probe("--repository", nginx.url("sles10sp1"), "--distro", "sleslike", "--arch", "i386", "--vnc",
@@ -95,6 +99,7 @@ class ProbeTest {
         assertThat(run.stdout()).doesNotContain("longenough", "tidying");
     }
 
+    @RealPeers
     @Test
     void unverifiedFilesAreSaidToBe() {
         Run run = probe("--repository", nginx.url("centos4-isolinux"), "--distro", "rhlike");
@@ -104,6 +109,7 @@ class ProbeTest {
                         + " not verified: no published checksum\n");
     }
 
+    @RealPeers
     @Test
     void debianCdLayoutsAreTriedInOrder() {
         Run amd = probe("--repository", nginx.url("debian-cd"), "--cdrom", "--distro", "debianlike", "--arch", "amd64");
@@ -123,6 +129,7 @@ class ProbeTest {
                         + " verified: md5 from md5sum.txt\n");
     }
 
+    @RealPeers
     @Test
     void cdInstallsUseTheCdArgumentsAndBootFromTheFirstDiskNext() {
         Run rhel5 = probe("--repository", nginx.url("rhel5"), "--cdrom", "--distro", "rhlike");
@@ -137,6 +144,7 @@ class ProbeTest {
         assertThat(rhel7.stdout()).contains("kernel args: inst.repo=cdrom\n");
     }
 
+    @RealPeers
     @Test
     void bundledInstallersAreShownFromTheGuestInstallerDirectory() {
         Path bundled = ProjectPaths.fixtures().resolve("guest-installer");
@@ -149,6 +157,7 @@ class ProbeTest {
                 "round 2: remove-updates-disk, pygrub-handoff; then PV-bootloader=pygrub\n");
     }
 
+    @RealPeers
     @Test
     void aVendorInitrdIsRecognisedByItsMd5() throws IOException {
         Path host = Files.createDirectories(dir.resolve("profiles.d"));
@@ -170,6 +179,7 @@ class ProbeTest {
                 + " not verified: no published checksum; vendor initrd CentOS 5.11 x86_64 (fixture)\n");
     }
 
+    @RealPeers
     @Test
     void probeTouchesNoVmRecord() throws IOException {
         Path store = VmStoreFixture.vm().other("install-repository", "http://elsewhere/").writeTo(dir.resolve("store.json"));
@@ -182,6 +192,7 @@ class ProbeTest {
         assertThat(dir.resolve("store.json.lock")).doesNotExist();
     }
 
+    @RealPeers
     @Test
     void aChecksumMismatchFailsTheProbe() {
         Run run = probe("--repository", nginx.url("debian-badsum"), "--release", "bookworm", "--arch", "amd64");

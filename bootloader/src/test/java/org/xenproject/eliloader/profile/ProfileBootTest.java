@@ -1,8 +1,8 @@
 package org.xenproject.eliloader.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.xenproject.eliloader.profile.BootHarness.boot;
-import static org.xenproject.eliloader.profile.BootHarness.tree;
+import static org.xenproject.eliloader.testsupport.BootHarness.boot;
+import static org.xenproject.eliloader.testsupport.BootHarness.tree;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -11,9 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.xenproject.eliloader.profile.BootHarness.Boot;
 import org.xenproject.eliloader.testpeers.TreesOverHttp;
+import org.xenproject.eliloader.testsupport.BootHarness;
+import org.xenproject.eliloader.testsupport.BootHarness.Boot;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
 /**
@@ -21,6 +23,7 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * real nginx: the exact kernel and initrd bytes handed over, the exact kernel arguments, and the
  * VM record after the round.
  */
+@RealPeers
 class ProfileBootTest {
     @RegisterExtension
     static final TreesOverHttp nginx = new TreesOverHttp();
@@ -111,8 +114,8 @@ class ProfileBootTest {
         Boot boot = boot(vm("rhel41", "rhel-4.1", "i386"), work, "--guest-installer-dir=" + bundled);
 
         assertThat(boot.run().status()).as(boot.run().stderr()).isZero();
-        assertThat(boot.kernelBytes()).isEqualTo(BootHarness.read(bundled.resolve("rhel41/i386/vmlinuz").toString()));
-        assertThat(boot.ramdiskBytes()).isEqualTo(BootHarness.read(bundled.resolve("rhel41/i386/initrd.img").toString()));
+        assertThat(boot.kernelBytes()).isEqualTo(BootHarness.read(bundled.resolve("rhel41/i386/vmlinuz")));
+        assertThat(boot.ramdiskBytes()).isEqualTo(BootHarness.read(bundled.resolve("rhel41/i386/initrd.img")));
         assertThat(boot.args()).isEqualTo("method=" + nginx.url("rhel41") + "/");
         assertNextRound(boot, "rhel-4.1");
     }
@@ -124,8 +127,8 @@ class ProfileBootTest {
                 Map.of("ELILOADER_GUEST_INSTALLER_DIR", bundled.toString()));
 
         assertThat(boot.run().status()).as(boot.run().stderr()).isZero();
-        assertThat(boot.kernelBytes()).isEqualTo(BootHarness.read(bundled.resolve("rhel44/x86_64/vmlinuz").toString()));
-        assertThat(boot.ramdiskBytes()).isEqualTo(BootHarness.read(bundled.resolve("rhel44/x86_64/initrd.img").toString()));
+        assertThat(boot.kernelBytes()).isEqualTo(BootHarness.read(bundled.resolve("rhel44/x86_64/vmlinuz")));
+        assertThat(boot.ramdiskBytes()).isEqualTo(BootHarness.read(bundled.resolve("rhel44/x86_64/initrd.img")));
         assertNextRound(boot, "rhel-4.4");
     }
 

@@ -1,9 +1,8 @@
 package org.xenproject.eliloader.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.xenproject.eliloader.profile.BootHarness.tree;
+import static org.xenproject.eliloader.testsupport.BootHarness.tree;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +10,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.xenproject.eliloader.profile.BootHarness.Boot;
+import org.xenproject.eliloader.testsupport.BootHarness;
+import org.xenproject.eliloader.testsupport.BootHarness.Boot;
+import org.xenproject.eliloader.testsupport.DiskImages;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
 /**
@@ -20,17 +22,13 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * given as the boot disk; detection, CD layouts and checksum lists are read from the image, and
  * the next boot is switched to the disk at userdevice 0.
  */
+@RealPeers
 class ProfileCdromTest {
     @TempDir
     Path work;
 
-    private Path iso(String tree) throws IOException, InterruptedException {
-        Path iso = work.resolve(tree + ".iso");
-        Process p = new ProcessBuilder("xorriso", "-as", "mkisofs", "-R", "-J", "-V", "CD", "-o", iso.toString(),
-                ProjectPaths.trees().resolve(tree).toString()).redirectErrorStream(true)
-                .redirectOutput(work.resolve("xorriso.log").toFile()).start();
-        assertThat(p.waitFor()).as("xorriso (install it with scripts/setup)").isZero();
-        return iso;
+    private Path iso(String tree) {
+        return DiskImages.iso(ProjectPaths.trees().resolve(tree), work.resolve(tree + ".iso"), "CD");
     }
 
     /** A VM installing from a CD: an empty disk at 0 and the CD drive at 3, which boots now. */

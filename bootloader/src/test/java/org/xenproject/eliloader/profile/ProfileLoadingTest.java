@@ -18,6 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.xenproject.eliloader.testpeers.TreesOverHttp;
+import org.xenproject.eliloader.testsupport.BootHarness;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
@@ -70,6 +72,7 @@ class ProfileLoadingTest {
                 .containsExactly("jar:distro-profiles/same.yaml", shipped.resolve("same.yaml").toString());
     }
 
+    @RealPeers
     @Test
     void theHostProfilesDirectoryOverridesAShippedProfileForBoots() throws IOException {
         Path host = Files.createDirectories(dir.resolve("profiles.d"));

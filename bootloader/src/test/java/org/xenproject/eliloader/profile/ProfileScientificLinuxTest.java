@@ -14,12 +14,15 @@ import org.xenproject.eliloader.source.SourceOptions;
 import org.xenproject.eliloader.source.TreeFiles;
 import org.xenproject.eliloader.source.http.HttpSource;
 import org.xenproject.eliloader.testpeers.TreesOverHttp;
+import org.xenproject.eliloader.testsupport.BootHarness;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
 /**
  * The worked example of README "Adding a distribution": distro-profiles/scientific-6.yaml, the
  * tree fixtures/trees/scientific6/ (written by scripts/make-profile-fixtures), and this test.
  */
+@RealPeers
 class ProfileScientificLinuxTest {
     @RegisterExtension
     static final TreesOverHttp nginx = new TreesOverHttp();

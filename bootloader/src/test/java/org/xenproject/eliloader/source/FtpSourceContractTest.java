@@ -12,6 +12,7 @@ import org.xenproject.eliloader.testpeers.VsftpdPeer;
  * The contract on {@code ftp://} against vsftpd, logging in as a user whose password is in the
  * URL; transfers are throttled to 3 MB/s so that killing the session breaks one midway.
  */
+@org.xenproject.eliloader.testsupport.RealPeers
 class FtpSourceContractTest extends InstallSourceContract {
     @Override
     protected Backend start(Path tree, WorkDir work) {

@@ -16,6 +16,7 @@ import org.xenproject.eliloader.source.SourceFixtures.WorkDir;
 import org.xenproject.eliloader.testpeers.VsftpdPeer;
 
 /** {@code ftp://} against a real vsftpd: anonymous and user logins, SIZE, REST after a broken transfer. */
+@org.xenproject.eliloader.testsupport.RealPeers
 class FtpSourceTest {
     private static final long BIG = 8L << 20;
     private static WorkDir work;

@@ -17,6 +17,7 @@ import org.xenproject.eliloader.testpeers.Ports;
 import org.xenproject.eliloader.testpeers.TinyproxyPeer;
 
 /** {@code install-proxy} with a real tinyproxy: plain http forwarding, https through CONNECT, Basic auth. */
+@org.xenproject.eliloader.testsupport.RealPeers
 class HttpProxyTest {
     private static WorkDir work;
     private static NginxPeer nginx;

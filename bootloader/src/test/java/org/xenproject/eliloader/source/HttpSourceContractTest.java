@@ -11,6 +11,7 @@ import org.xenproject.eliloader.testpeers.NginxPeer;
  * the worker breaks it midway. The URL carries a password nginx never asks for: it must still
  * never show.
  */
+@org.xenproject.eliloader.testsupport.RealPeers
 class HttpSourceContractTest extends InstallSourceContract {
     static final String PASSWORD = "Web-Secret-7";
 

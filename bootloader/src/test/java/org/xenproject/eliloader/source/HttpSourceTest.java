@@ -27,6 +27,7 @@ import org.xenproject.eliloader.testpeers.Tls;
  * and transfers broken by killing or stopping nginx's worker midway (Range + If-Range resume, a
  * file replaced meanwhile, a server that ignores ranges, read and overall timeouts).
  */
+@org.xenproject.eliloader.testsupport.RealPeers
 class HttpSourceTest {
     private static final long BIG = 6L << 20;
     private static final String EXTRA = String.join("\n",

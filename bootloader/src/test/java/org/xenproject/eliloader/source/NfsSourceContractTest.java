@@ -10,6 +10,7 @@ import org.xenproject.eliloader.testpeers.GaneshaPeer;
  * scripts/with-test-netns). NFS reads are stateless calls, retried on their own: there is no
  * transfer to resume. The refused connection is the NFS port itself (the portmapper answers).
  */
+@org.xenproject.eliloader.testsupport.RealPeers
 class NfsSourceContractTest extends InstallSourceContract {
     @Override
     protected Backend start(Path tree, WorkDir work) {

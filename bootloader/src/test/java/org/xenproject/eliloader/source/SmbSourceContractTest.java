@@ -12,6 +12,7 @@ import org.xenproject.eliloader.testpeers.SambaPeer;
  * The contract on {@code smb://} against Samba, as {@code DOMAIN;USER} with the password in the
  * URL; killing the connection's smbd breaks the next read.
  */
+@org.xenproject.eliloader.testsupport.RealPeers
 class SmbSourceContractTest extends InstallSourceContract {
     @Override
     protected Backend start(Path tree, WorkDir work) {

@@ -18,6 +18,7 @@ import org.xenproject.eliloader.source.SourceFixtures.WorkDir;
 import org.xenproject.eliloader.testpeers.SambaPeer;
 
 /** {@code smb://} against a real Samba: guest and user shares, refused logins, resuming a broken read. */
+@org.xenproject.eliloader.testsupport.RealPeers
 class SmbSourceTest {
     private static final long BIG = 8L << 20;
     private static WorkDir work;

@@ -29,6 +29,8 @@ import org.xenproject.eliloader.testpeers.GaneshaPeer;
 import org.xenproject.eliloader.testpeers.NginxPeer;
 import org.xenproject.eliloader.testpeers.SambaPeer;
 import org.xenproject.eliloader.testpeers.VsftpdPeer;
+import org.xenproject.eliloader.testsupport.BootHarness;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
@@ -47,6 +49,7 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * class through {@code scripts/with-test-netns} (scripts/test runs the whole suite there).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@RealPeers
 class SourceRoundOneTest {
     private static final String SECRET_UUID = "0b7e3c52-5d7a-4d3e-9a43-4c1b0f5e2a11";
     /** The trees an ISO image is made of: the one that boots, and one without an installer kernel. */
@@ -176,35 +179,16 @@ class SourceRoundOneTest {
     }
 
     private static Run boot(Via via, String tree, VmStoreFixture vm, Path dir, String... extra) {
-        Path store = vm.writeTo(dir.resolve("store.json"));
-        List<String> args = new ArrayList<>(List.of("--vm-store=" + store, "--output-directory=" + dir.resolve("out"),
-                "--ca-file=" + nginx.caCert()));
-        args.addAll(List.of(extra));
-        args.addAll(List.of("-q", "--vm", VmStoreFixture.VM, via.disk().apply(tree).toString()));
-        return Run.of(Map.of("ELILOADER_FETCH_RETRIES", "1"), args);
+        return BootHarness.of(vm).in(dir).disk(via.disk().apply(tree)).args("--ca-file=" + nginx.caCert()).args(extra)
+                .env("ELILOADER_FETCH_RETRIES", "1").boot().run();
     }
 
     private static Run boot(Via via, String tree, Path dir) {
         return boot(via, tree, vm(via, tree), dir);
     }
 
-    private static Map<String, String> answer(Run run) {
-        Map<String, String> entries = new LinkedHashMap<>();
-        for (String line : run.stdout().split("\n")) {
-            int space = line.indexOf(' ');
-            entries.put(space < 0 ? line : line.substring(0, space), space < 0 ? "" : line.substring(space + 1));
-        }
-        return entries;
-    }
-
-    private static List<Path> outputFiles(Path dir) throws IOException {
-        Path out = dir.resolve("out");
-        if (!Files.isDirectory(out)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(out)) {
-            return files.toList();
-        }
+    private static List<Path> outputFiles(Path dir) {
+        return BootHarness.filesIn(dir.resolve("out"));
     }
 
     @Order(1)
@@ -214,7 +198,7 @@ class SourceRoundOneTest {
         Run run = boot(via, SourceFixtures.TREE, dir);
         assertThat(run.status()).as(run.stderr()).isZero();
         assertThat(run.stderr()).isEmpty();
-        Map<String, String> answer = answer(run);
+        Map<String, String> answer = run.answer();
         assertThat(answer).containsOnlyKeys("kernel", "ramdisk", "args");
         Path kernel = Path.of(answer.get("kernel"));
         Path ramdisk = Path.of(answer.get("ramdisk"));
@@ -312,10 +296,8 @@ class SourceRoundOneTest {
 
     @Test
     void httpsWithoutTheCaIsRefused(@TempDir Path dir) throws IOException {
-        Path store = VmStoreFixture.vm().other("install-repository", nginx.httpsUrl(SourceFixtures.TREE))
-                .writeTo(dir.resolve("store.json"));
-        Run run = Run.of(List.of("--vm-store=" + store, "--output-directory=" + dir.resolve("out"), "-q", "--vm",
-                VmStoreFixture.VM, "/dev/null"));
+        Run run = BootHarness.of(VmStoreFixture.vm().other("install-repository", nginx.httpsUrl(SourceFixtures.TREE)))
+                .in(dir).boot().run();
         assertThat(run.errorCode()).isEqualTo("INVALID_SOURCE");
         assertThat(run.stderr()).contains(nginx.httpsUrl(SourceFixtures.TREE)).contains("--ca-file");
         assertThat(outputFiles(dir)).isEmpty();
@@ -324,9 +306,7 @@ class SourceRoundOneTest {
     @Test
     void passwordsInTheRepositoryUrlNeverReachTheErrorOutput(@TempDir Path dir) throws IOException {
         String url = "ftp://" + VsftpdPeer.USER + ":Ftp-pass%209@127.0.0.1:" + ftp.port() + "/debian";
-        Path store = VmStoreFixture.vm().other("install-repository", url).writeTo(dir.resolve("store.json"));
-        Run run = Run.of(List.of("--vm-store=" + store, "--output-directory=" + dir.resolve("out"), "-q", "--vm",
-                VmStoreFixture.VM, "/dev/null"));
+        Run run = BootHarness.of(VmStoreFixture.vm().other("install-repository", url)).in(dir).boot().run();
         assertThat(run.errorCode()).isEqualTo("INVALID_SOURCE");
         assertThat(run.stderr()).contains("ftp://" + VsftpdPeer.USER + ":***@127.0.0.1:" + ftp.port()
                 + "/debian/images/xen/vmlinuz").doesNotContain("Ftp-pass");
@@ -343,10 +323,8 @@ class SourceRoundOneTest {
 
     @Test
     void aSecretMissingFromTheStoreIsInvalidSource(@TempDir Path dir) throws IOException {
-        Path store = VmStoreFixture.vm().other("install-repository", ftp.userUrl(SourceFixtures.TREE))
-                .other(SourceOptions.SECRET_KEY, SECRET_UUID).writeTo(dir.resolve("store.json"));
-        Run run = Run.of(List.of("--vm-store=" + store, "--output-directory=" + dir.resolve("out"), "-q", "--vm",
-                VmStoreFixture.VM, "/dev/null"));
+        Run run = BootHarness.of(VmStoreFixture.vm().other("install-repository", ftp.userUrl(SourceFixtures.TREE))
+                .other(SourceOptions.SECRET_KEY, SECRET_UUID)).in(dir).boot().run();
         assertThat(run.errorCode()).isEqualTo("INVALID_SOURCE");
         assertThat(run.stderr()).contains(SECRET_UUID);
     }

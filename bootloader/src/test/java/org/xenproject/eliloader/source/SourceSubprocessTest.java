@@ -25,6 +25,7 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * when that scheme is used, and stderr carries nothing but the error contract (no SLF4J notice
  * from jcifs-ng, no stack trace).
  */
+@org.xenproject.eliloader.testsupport.RealPeers
 class SourceSubprocessTest {
     private static WorkDir work;
     private static NginxPeer nginx;

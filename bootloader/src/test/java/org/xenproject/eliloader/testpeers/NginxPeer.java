@@ -107,6 +107,15 @@ public final class NginxPeer implements AutoCloseable {
         return workDir.resolve("nginx").resolve("access.log");
     }
 
+    /** How many times nginx has served a method and path ({@code GET /rhel7/.treeinfo}). */
+    public long requests(String methodAndPath) {
+        try (java.util.stream.Stream<String> lines = Files.lines(accessLog())) {
+            return lines.filter(l -> l.contains("\"" + methodAndPath + " HTTP/")).count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The CA that signed the https certificate (null without tls). */
     public Path caCert() {
         return caCert;

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
 /**
@@ -209,6 +210,7 @@ class XenApiSdkWireTest {
         assertThat(server.liveSessions()).isZero();
     }
 
+    @RealPeers
     @Test
     void theSdkTalksToTheHttpsListener() throws Exception {
         Tls.Certificates certs = Tls.generate(dir.resolve("tls"));

@@ -97,6 +97,15 @@ public final class DiskImages {
     /** A partitioned image and the byte offset of each partition. */
     public record Disk(Path image, List<Long> offsets) { }
 
+    /**
+     * The ISO 9660 image of a CD made from the directory {@code tree} (Rock Ridge and Joliet, by
+     * {@code xorriso -as mkisofs}), e.g. a fixture tree as the boot disk of a CD install.
+     */
+    public static Path iso(Path tree, Path image, String label) {
+        run("xorriso", "-as", "mkisofs", "-R", "-J", "-V", label, "-o", image.toString(), tree.toString());
+        return image;
+    }
+
     /** A whole-disk ext3 filesystem (no partition table), as a PV guest's xvda often is. */
     public static Path ext3(Path image, FileTree files, long sizeMiB) {
         try {
@@ -223,7 +232,7 @@ public final class DiskImages {
                 return candidate.toString();
             }
         }
-        throw new IllegalStateException(name + " is not installed (scripts/setup installs e2fsprogs and fdisk)");
+        throw new IllegalStateException(name + " is not installed (scripts/setup installs it: e2fsprogs, fdisk, xorriso)");
     }
 
     private static void deleteTree(Path root) throws IOException {

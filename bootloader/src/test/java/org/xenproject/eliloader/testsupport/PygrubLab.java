@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -16,7 +15,8 @@ import java.util.stream.Stream;
  * A round-2 bench: a local VM store, an output directory, the shipped profiles plus the
  * test-only ones of {@code src/test/resources/round2-profiles} (or the shipped ones alone, see
  * {@link #shippedProfilesOnly()}), and Debian's real pygrub (xen-utils-4.17), which is passed
- * with {@code --pygrub=}. The program runs in-process with {@link Run}.
+ * with {@code --pygrub=}. The program runs in-process through {@link BootHarness}, with the
+ * caller's own arguments and the host settings in the environment.
  */
 public final class PygrubLab {
     /** Debian's pygrub; its shebang is /usr/bin/python3, so it runs as it is. */
@@ -85,15 +85,11 @@ public final class PygrubLab {
      * the store, profiles and output directory come from the environment, pygrub from {@code --pygrub=}.
      */
     public Run run(Map<String, String> extraEnvironment, List<String> callerArgs) {
-        Map<String, String> env = new HashMap<>();
-        env.put("ELILOADER_VM_STORE", store.toString());
-        env.put("ELILOADER_PROFILES_DIR", profilesDir.toString());
-        env.put("ELILOADER_OUTPUT_DIRECTORY", out.toString());
-        env.putAll(extraEnvironment);
         List<String> args = new ArrayList<>();
         args.add("--pygrub=" + PYGRUB);
         args.addAll(callerArgs);
-        return Run.of(env, args);
+        return BootHarness.onStore(store).outputDirectory(out).profiles(profilesDir).env(extraEnvironment)
+                .callerArgs(args).boot().run();
     }
 
     public Run run(List<String> callerArgs) {

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +31,19 @@ public record Run(int status, byte[] stdoutBytes, String stderr) {
 
     public static Run of(List<String> args) {
         return of(Map.of(), args);
+    }
+
+    /**
+     * The items of an answer in the simple format on stdout, by name ({@code kernel}, {@code
+     * ramdisk}, {@code args}), in order; a line without a space is a name with an empty value.
+     */
+    public Map<String, String> answer() {
+        Map<String, String> items = new LinkedHashMap<>();
+        for (String line : stdout().split("\n")) {
+            int space = line.indexOf(' ');
+            items.put(space < 0 ? line : line.substring(0, space), space < 0 ? "" : line.substring(space + 1));
+        }
+        return items;
     }
 
     /** The error code from {@code RuntimeError: CODE}, or null. */

@@ -6,22 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.xenproject.eliloader.config.Settings;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
-import org.xenproject.eliloader.testpeers.NginxPeer;
+import org.xenproject.eliloader.testpeers.TreesOverHttp;
+import org.xenproject.eliloader.testsupport.BootHarness;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
@@ -48,25 +47,13 @@ abstract class BackendScenarios {
     /** Puts the fixture into a fresh backend under {@code dir}. */
     protected abstract Backend open(Path dir, VmStoreFixture fixture);
 
-    @TempDir
-    static Path sharedDir;
-    static NginxPeer nginx;
+    /** Started by the first scenario that needs a tree (those carry {@link RealPeers}). */
+    @RegisterExtension
+    static final TreesOverHttp nginx = new TreesOverHttp();
 
     @TempDir
     Path dir;
     Backend backend;
-
-    @BeforeAll
-    static void startNginx() {
-        nginx = NginxPeer.serve(ProjectPaths.trees(), sharedDir);
-    }
-
-    @AfterAll
-    static void stopNginx() {
-        if (nginx != null) {
-            nginx.close();
-        }
-    }
 
     @AfterEach
     void closeBackend() {
@@ -89,30 +76,16 @@ abstract class BackendScenarios {
     }
 
     Run bootVm(String vmUuid, String... extra) {
-        List<String> args = new ArrayList<>(List.of("-q", "--vm", vmUuid, "--output-directory=" + out()));
-        args.addAll(List.of(extra));
-        args.add(dir.resolve("disk.img").toString());
-        return Run.of(backend.environment(), args);
+        return BootHarness.onToolstack(backend.environment()).vm(vmUuid).outputDirectory(out())
+                .disk(dir.resolve("disk.img")).args(extra).boot().run();
     }
 
     Map<String, String> handedOver(Run run) {
-        Map<String, String> items = new HashMap<>();
-        for (String line : run.stdout().split("\n")) {
-            int space = line.indexOf(' ');
-            if (space > 0) {
-                items.put(line.substring(0, space), line.substring(space + 1));
-            }
-        }
-        return items;
+        return run.answer();
     }
 
-    List<Path> filesIn(Path directory) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            return List.of();
-        }
-        try (Stream<Path> list = Files.list(directory)) {
-            return list.toList();
-        }
+    List<Path> filesIn(Path directory) {
+        return BootHarness.filesIn(directory);
     }
 
     @SuppressWarnings("unchecked")
@@ -144,6 +117,7 @@ abstract class BackendScenarios {
 
     // ---------------------------------------------------------------- round 1 of real trees
 
+    @RealPeers
     @Test
     void rhel5RoundOneBootsTheTreesXenInstallerAndSwitchesToPygrub() throws IOException {
         given(rhel5().other("install-round", "1").other("install-distro", "rhlike"));
@@ -163,6 +137,7 @@ abstract class BackendScenarios {
                 .doesNotContainKeys("install-round", "install-distro");
     }
 
+    @RealPeers
     @Test
     void debianRoundOneBootsTheNetbootXenInstaller() {
         given(VmStoreFixture.vm().other("install-repository", nginx.url("debian"))
@@ -178,6 +153,7 @@ abstract class BackendScenarios {
                 .doesNotContainKeys("install-round", "install-distro");
     }
 
+    @RealPeers
     @Test
     void theCallersArgumentsAndTheRecordsPvArgsReachTheKernel() {
         given(rhel5().field("PV_args", "console=hvc0 ks=http://x/ks.cfg"));
@@ -188,6 +164,7 @@ abstract class BackendScenarios {
 
     // ---------------------------------------------------------------- bookkeeping
 
+    @RealPeers
     @Test
     void aRoundThatIsNotTheLastAdvancesInstallRoundAndKeepsTheBootloader() throws IOException {
         Path profiles = twoRoundProfiles();
@@ -208,6 +185,7 @@ abstract class BackendScenarios {
                 .doesNotContainKey("pv-postinstall-kernel-max-size");
     }
 
+    @RealPeers
     @Test
     void theLastRoundMovesThePostInstallLimitsIntoPlace() {
         given(rhel5().platform("pv-kernel-max-size", "33554432")
@@ -221,6 +199,7 @@ abstract class BackendScenarios {
                 "pv-ramdisk-max-size", "67108864", "viridian", "false"));
     }
 
+    @RealPeers
     @Test
     void keepInstallingLeavesTheRecordAsItWas() {
         given(rhel5().other("install-round", "1").platform("pv-postinstall-kernel-max-size", "1"));
@@ -232,6 +211,7 @@ abstract class BackendScenarios {
 
     // ---------------------------------------------------------------- errors
 
+    @RealPeers
     @Test
     void anUnknownVmIsAnInvalidSourceNamingIt() throws IOException {
         given(rhel5());
@@ -253,6 +233,7 @@ abstract class BackendScenarios {
         assertThat(backend.vm()).isEqualTo(before);
     }
 
+    @RealPeers
     @Test
     void aTreeWithoutTheInstallerFailsLeavingNoFilesAndTheRecordUntouched() throws IOException {
         given(VmStoreFixture.vm().other("install-repository", nginx.url("no-such-tree")).other("install-round", "1"));
@@ -263,6 +244,7 @@ abstract class BackendScenarios {
         assertThat(backend.vm()).isEqualTo(before);
     }
 
+    @RealPeers
     @Test
     void aRoundBeyondTheProfilesPlanIsRefused() throws IOException {
         given(rhel5().other("install-round", "3"));

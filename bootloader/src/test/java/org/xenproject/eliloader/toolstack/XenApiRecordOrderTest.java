@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xenproject.eliloader.testpeers.NginxPeer;
 import org.xenproject.eliloader.testpeers.XapiTestServer;
+import org.xenproject.eliloader.testsupport.BootHarness;
 import org.xenproject.eliloader.testsupport.ProjectPaths;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
@@ -30,6 +31,7 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * leaves no files and the next start boots the same round to the same final record; after it,
  * the run succeeds even if tidying the record fails.
  */
+@RealPeers
 class XenApiRecordOrderTest {
     private static final String VM = VmStoreFixture.VM;
 
@@ -76,11 +78,9 @@ class XenApiRecordOrderTest {
 
         Outcome boot(String... extra) {
             server.clearCalls();
-            List<String> args = new ArrayList<>(List.of("-q", "--vm", VM, "--output-directory=" + out()));
-            args.addAll(List.of(extra));
-            args.add(home.resolve("disk.img").toString());
-            Run run = Run.of(Map.of("ELILOADER_XAPI", server.socketPath().toString()), args);
-            return new Outcome(run, files(out()), server.vm(VM), server.methods());
+            Run run = BootHarness.onToolstack(Map.of("ELILOADER_XAPI", server.socketPath().toString()))
+                    .outputDirectory(out()).disk(home.resolve("disk.img")).args(extra).boot().run();
+            return new Outcome(run, BootHarness.filesIn(out()), server.vm(VM), server.methods());
         }
 
         Path out() {
@@ -96,17 +96,6 @@ class XenApiRecordOrderTest {
             } finally {
                 server.close();
             }
-        }
-    }
-
-    private static List<Path> files(Path directory) {
-        if (!Files.isDirectory(directory)) {
-            return List.of();
-        }
-        try (Stream<Path> list = Files.list(directory)) {
-            return list.toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

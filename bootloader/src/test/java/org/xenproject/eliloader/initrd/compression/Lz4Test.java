@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.xenproject.eliloader.initrd.TestTools;
 
 /** Our lz4 encoder against the real lz4 decoder, on the shapes that break block encoders. */
+@org.xenproject.eliloader.testsupport.RealPeers
 class Lz4Test {
     @TempDir
     Path tmp;

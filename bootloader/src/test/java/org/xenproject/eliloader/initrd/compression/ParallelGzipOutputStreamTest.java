@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xenproject.eliloader.initrd.TestTools;
 
 /** The multi-threaded gzip writer gives one ordinary gzip member, whatever the data and the write sizes. */
+@org.xenproject.eliloader.testsupport.RealPeers
 class ParallelGzipOutputStreamTest {
     @TempDir
     Path dir;

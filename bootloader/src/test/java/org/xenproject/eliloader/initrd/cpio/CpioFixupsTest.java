@@ -32,6 +32,7 @@ import org.xenproject.eliloader.initrd.compression.SeekableFileInput;
  * unpacked with the real cpio and compared, file by file, with unpacking the vendor
  * initrd and then the overlay on top.
  */
+@org.xenproject.eliloader.testsupport.RealPeers
 public class CpioFixupsTest {
     static final long GIB = 1L << 30;
 

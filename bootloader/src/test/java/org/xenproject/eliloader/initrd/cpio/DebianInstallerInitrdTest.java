@@ -26,6 +26,7 @@ import org.xenproject.eliloader.testsupport.DebianInstaller;
  * in both modes and checked with the real tools. Fails, rather than skips, when the
  * installer is absent: run scripts/fetch-debian-installer first.
  */
+@org.xenproject.eliloader.testsupport.RealPeers
 class DebianInstallerInitrdTest {
     static final long MIB = 1 << 20;
     /** The defaults of the product: pv-ramdisk-max-size 128 MiB; examine at most 512 MiB. */

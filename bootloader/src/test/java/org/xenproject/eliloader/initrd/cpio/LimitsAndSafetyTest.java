@@ -183,6 +183,7 @@ class LimitsAndSafetyTest {
         TestTools.assertNothingLeft(out());
     }
 
+    @org.xenproject.eliloader.testsupport.RealPeers
     @Test
     void junkAfterTheCpioDataInsideAMemberIsRefused() throws IOException {
         Path raw = tmp.resolve("raw.cpio");

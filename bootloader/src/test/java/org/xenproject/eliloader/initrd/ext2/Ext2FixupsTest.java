@@ -24,6 +24,7 @@ import org.xenproject.eliloader.initrd.cpio.CpioFixupsTest;
  * ext2 initrds (RHEL 4 style: gzip'd ext2 image) made with `mke2fs -d`, patched with an
  * overlay through debugfs, then checked with e2fsck and read back with debugfs.
  */
+@org.xenproject.eliloader.testsupport.RealPeers
 class Ext2FixupsTest {
     static final String MD5 = "0123456789abcdef0123456789abcdef";
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.xenproject.eliloader.testsupport.DiskImages;
 import org.xenproject.eliloader.testsupport.PygrubLab;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
@@ -22,6 +23,7 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * boot menu: the Xen kernel in {@code /}, in {@code /boot}, on a later partition, the i386
  * {@code -xenpae} names, a disk that has a menu after all, and a disk with nothing bootable.
  */
+@RealPeers
 class DomUloaderProbeTest {
     static final String PV_ARGS = "root=/dev/xvda2 resume=/dev/xvda1 splash=silent showopts";
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.xenproject.eliloader.testsupport.DiskImages;
 import org.xenproject.eliloader.testsupport.PygrubLab;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
@@ -25,6 +26,7 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * are the only ones left in the output directory, and the VM switches to pygrub only when that
  * went well.
  */
+@RealPeers
 class PygrubHandoffTest {
     static final String EL5_KERNEL = "/boot/vmlinuz-2.6.18-398.el5xen";
     static final String EL5_INITRD = "/boot/initrd-2.6.18-398.el5xen.img";

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.xenproject.eliloader.testsupport.RealPeers;
 
 class PygrubMessagesTest {
     static byte[] b(String s) {
@@ -48,6 +49,7 @@ class PygrubMessagesTest {
         assertThat(message).hasSize(PygrubMessages.MAX_MESSAGE).doesNotContain("\u0007").endsWith("...");
     }
 
+    @RealPeers
     @Test
     void pythonReprMatchesPython() throws Exception {
         List<String> samples = List.of("/var/run/xend/boot/boot_kernel.ab_c12", "ro root=/dev/xvda1 \"quoted\"",

@@ -18,18 +18,21 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xenproject.eliloader.testsupport.DiskImages;
+import org.xenproject.eliloader.testsupport.RealPeers;
 
 /** The partition table reader, checked against what {@code sfdisk --json} reads from the same images. */
 class PygrubPartitionTableTest {
     @TempDir
     Path dir;
 
+    @RealPeers
     @Test
     void wholeDiskFilesystemHasNoPartitions() throws IOException {
         Path image = DiskImages.ext3(dir.resolve("raw.img"), DiskImages.files().file("/a", "b"), 8);
         assertThat(PartitionTable.read(image)).isEmpty();
     }
 
+    @RealPeers
     @Test
     void primaryPartitionsInTableOrder() throws IOException {
         Path image = sfdisk("dos.img", 64, "label: dos\nstart=2048, size=8M, type=82\nstart=18432, size=16M, type=83\n"
@@ -42,6 +45,7 @@ class PygrubPartitionTableTest {
         assertThat(parts.get(1).size()).isEqualTo(16L << 20);
     }
 
+    @RealPeers
     @Test
     void logicalPartitionsFollowThePrimaries() throws IOException {
         // logical partitions are named in sfdisk scripts (DEVICE5 :), else lines fill the primary slots
@@ -56,6 +60,7 @@ class PygrubPartitionTableTest {
         assertThat(starts(parts)).isEqualTo(fromSfdisk);
     }
 
+    @RealPeers
     @Test
     void gptEntries() throws IOException {
         DiskImages.Disk disk = DiskImages.partitionedGpt(dir.resolve("gpt.img"), DiskImages.Part.swap(4),
@@ -65,6 +70,7 @@ class PygrubPartitionTableTest {
         assertThat(parts.get(1).type()).isEqualTo("0fc63daf-8483-4772-8e79-3d69d8477de4"); // Linux filesystem
     }
 
+    @RealPeers
     @Test
     void partitionedDiskImagesHaveTheirFilesystemsWhereTheTableSays() throws IOException {
         DiskImages.Disk disk = DiskImages.partitioned(dir.resolve("p.img"), DiskImages.Part.swap(4),

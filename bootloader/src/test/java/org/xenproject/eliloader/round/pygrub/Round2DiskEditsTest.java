@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xenproject.eliloader.testsupport.DiskImages;
 import org.xenproject.eliloader.testsupport.PygrubLab;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
@@ -18,6 +19,7 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  * The VBD edits of the install rounds: RHEL 4.1/4.4 round 2 drops the updates disk (and only
  * it) before handing over to pygrub; CD installs make the next boot come from userdevice 0.
  */
+@RealPeers
 class Round2DiskEditsTest {
     static final String KERNEL = "/boot/vmlinuz-2.6.9-42.ELxenU";
     static final String INITRD = "/boot/initrd-2.6.9-42.ELxenU.img";

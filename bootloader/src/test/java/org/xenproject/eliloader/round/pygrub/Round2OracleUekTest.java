@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.xenproject.eliloader.testsupport.DiskImages;
 import org.xenproject.eliloader.testsupport.PygrubLab;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 
@@ -45,6 +46,7 @@ class Round2OracleUekTest {
                 .other("install-distro", "oracle-5").other("install-round", "2");
     }
 
+    @RealPeers
     @ParameterizedTest(name = "el5uek first, {0}")
     @ValueSource(strings = {"simple", "simple0", "sxp"})
     void uekEntriesAreSkippedForTheFirstOtherEntry(String format) throws IOException {
@@ -62,6 +64,7 @@ class Round2OracleUekTest {
         PygrubHandoffTest.assertSwitchedToPygrub(lab, "--entry 2");
     }
 
+    @RealPeers
     @Test
     void anEarlierEntryChoiceIsReplaced() throws IOException {
         Path disk = DiskImages.ext3(dir.resolve("ol5.img"), oracleDisk(uekFirstMenu()), 16);
@@ -74,6 +77,7 @@ class Round2OracleUekTest {
         PygrubHandoffTest.assertSwitchedToPygrub(lab, "--entry 2");
     }
 
+    @RealPeers
     @Test
     void aMenuWithoutUekIsLeftAlone() throws IOException {
         String menu = DiskImages.menuLst(0, "Enterprise Linux (" + XEN + ")", "/boot/vmlinuz-" + XEN, XEN_ARGS,
@@ -88,6 +92,7 @@ class Round2OracleUekTest {
         PygrubHandoffTest.assertSwitchedToPygrub(lab, "");
     }
 
+    @RealPeers
     @Test
     void onlyUekEntriesIsAClearErrorAndTheVmStaysInRoundTwo() throws IOException {
         String menu = DiskImages.menuLst(0, "Oracle Linux Server (" + UEK + ")", "/boot/vmlinuz-" + UEK,
@@ -107,6 +112,7 @@ class Round2OracleUekTest {
         assertThat(Files.readAllBytes(lab.store())).isEqualTo(before);
     }
 
+    @RealPeers
     @Test
     void noMenuAtAllIsAClearErrorAndTheVmStaysInRoundTwo() throws IOException {
         Path disk = DiskImages.ext3(dir.resolve("blank.img"), DiskImages.files().file("/etc/fstab", "\n"), 16);

@@ -27,6 +27,7 @@ import org.xenproject.eliloader.source.iso.TestImages.Maker;
  * Real images with bytes patched the way a corrupt or crafted image would have them. Each
  * must fail with INVALID_SOURCE naming the image and the problem, and fail fast.
  */
+@org.xenproject.eliloader.testsupport.RealPeers
 class IsoHostileImageTest {
     private static final Duration SAFETY_NET = Duration.ofSeconds(20);
     private static final String FILE = "sub/inner/file.txt";

@@ -30,6 +30,7 @@ import org.xenproject.eliloader.error.ErrorCode;
 import org.xenproject.eliloader.source.iso.TestImages.Maker;
 
 /** Reads images made by xorriso and genisoimage, with and without Rock Ridge and Joliet. */
+@org.xenproject.eliloader.testsupport.RealPeers
 class IsoImageTest {
 
     @TempDir

@@ -8,6 +8,7 @@ import org.xenproject.eliloader.source.SourceFixtures.WorkDir;
 import org.xenproject.eliloader.source.SourceOptions;
 
 /** The contract on {@code cdrom}: the tree made into an ISO image (xorriso, Rock Ridge) as the boot disk. */
+@org.xenproject.eliloader.testsupport.RealPeers
 class IsoSourceContractTest extends InstallSourceContract {
     @Override
     protected Backend start(Path tree, WorkDir work) throws Exception {

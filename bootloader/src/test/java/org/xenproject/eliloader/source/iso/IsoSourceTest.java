@@ -17,6 +17,7 @@ import org.xenproject.eliloader.source.InstallSource;
 import org.xenproject.eliloader.source.iso.TestImages.Maker;
 
 /** The "cdrom" install source as the round plan uses it. */
+@org.xenproject.eliloader.testsupport.RealPeers
 class IsoSourceTest {
 
     @TempDir

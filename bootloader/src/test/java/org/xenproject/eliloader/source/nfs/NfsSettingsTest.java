@@ -25,6 +25,7 @@ import org.xenproject.eliloader.source.SourceOptions;
  * tests' network namespace (scripts/with-test-netns), where nothing else holds port 111 between
  * the NFS peers' runs. Before NfsOptions.from, NFS used its own 60 s per call and no retries.
  */
+@org.xenproject.eliloader.testsupport.RealPeers
 class NfsSettingsTest {
     private static SilentServer portmapper;
 

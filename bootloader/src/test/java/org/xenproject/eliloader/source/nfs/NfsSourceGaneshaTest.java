@@ -28,6 +28,7 @@ import org.xenproject.eliloader.testpeers.GaneshaPeer;
  * {@link NfsSource} against a real nfs-ganesha. Needs the private network namespace:
  * run via {@code scripts/with-test-netns}; the peer fails the class otherwise.
  */
+@org.xenproject.eliloader.testsupport.RealPeers
 class NfsSourceGaneshaTest {
     private static final NfsOptions OPTIONS = NfsOptions.defaults()
             .withConnectTimeout(Duration.ofSeconds(5))

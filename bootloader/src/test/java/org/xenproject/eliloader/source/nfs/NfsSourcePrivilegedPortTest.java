@@ -20,6 +20,7 @@ import org.xenproject.eliloader.testpeers.GaneshaPeer;
  * An export that, like Linux's default "secure" exports, answers only clients whose
  * source port is below 1024. The tests run as root, so the default options can bind one.
  */
+@org.xenproject.eliloader.testsupport.RealPeers
 class NfsSourcePrivilegedPortTest {
     private static final NfsOptions OPTIONS = NfsOptions.defaults()
             .withConnectTimeout(Duration.ofSeconds(5))

@@ -21,6 +21,7 @@ import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
 import org.xenproject.eliloader.testpeers.Tls;
 import org.xenproject.eliloader.testpeers.XapiTestServer;
+import org.xenproject.eliloader.testsupport.RealPeers;
 import org.xenproject.eliloader.testsupport.Run;
 import org.xenproject.eliloader.testsupport.VmStoreFixture;
 import org.xenproject.eliloader.toolstack.RecordEdit;
@@ -233,6 +234,7 @@ class XenApiToolstackTest {
 
     // ---------------------------------------------------------------- a remote pool master
 
+    @RealPeers
     @Test
     void aRemotePoolMasterOverHttpsWithTheCaFileAndACredentialsFile() throws IOException {
         Tls.Certificates certs = Tls.generate(dir.resolve("tls"));
