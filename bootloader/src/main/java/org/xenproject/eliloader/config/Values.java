@@ -1,5 +1,7 @@
 package org.xenproject.eliloader.config;
 
+import org.xenproject.eliloader.error.MessageText;
+
 import java.util.Locale;
 
 /** How a number or a flag is written, for host settings and VM settings alike. */
@@ -28,14 +30,8 @@ final class Values {
         };
     }
 
-    /** A bad value for a message: bounded, with control characters shown as escapes. */
+    /** A bad value for a message: quoted, one line, bounded. */
     static String quote(String text) {
-        StringBuilder out = new StringBuilder("\"");
-        int limit = Math.min(text.length(), QUOTED_MAX);
-        for (int i = 0; i < limit; i++) {
-            char c = text.charAt(i);
-            out.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
-        }
-        return out.append(text.length() > QUOTED_MAX ? "…\"" : "\"").toString();
+        return MessageText.quoted(text, QUOTED_MAX);
     }
 }

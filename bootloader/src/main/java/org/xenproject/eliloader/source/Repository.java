@@ -8,6 +8,7 @@ import java.util.OptionalInt;
 
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.source.nfs.NfsLocation;
+import org.xenproject.eliloader.error.MessageText;
 
 /**
  * An {@code install-repository} value, parsed once into its parts: scheme, server, port, path,
@@ -90,7 +91,7 @@ public final class Repository {
         if (lower.startsWith("nfs:")) {
             return nfs(value);
         }
-        throw BootloaderException.unsupportedInstallMethod("other-config:install-repository \"" + printable(mask(value))
+        throw BootloaderException.unsupportedInstallMethod("other-config:install-repository \"" + MessageText.printable(mask(value))
                 + "\" is not a supported repository (http, https, ftp, nfs, smb, file or cdrom).");
     }
 
@@ -188,7 +189,7 @@ public final class Repository {
             case FILE -> {
                 if (!host.isEmpty() && !host.equalsIgnoreCase("localhost")) {
                     throw BootloaderException.invalidSource("The repository " + mask(value) + " names the host "
-                            + printable(host) + "; file:// repositories are local: file:///PATH.");
+                            + MessageText.printable(host) + "; file:// repositories are local: file:///PATH.");
                 }
                 if (userInfo != null || port >= 0) {
                     throw invalid(value, "a user or port, which file:// repositories do not take");
@@ -393,8 +394,19 @@ public final class Repository {
         return -1;
     }
 
-    /** Percent-decodes UTF-8; '+' stays '+' (it means a space only in forms, not in URL paths). */
     private static String decode(String value, String s) {
+        String decoded = percentDecode(s);
+        if (decoded == null) {
+            throw invalid(value, "an invalid % escape");
+        }
+        return decoded;
+    }
+
+    /**
+     * Percent-decodes UTF-8, for every scheme's URL parts; '+' stays '+' (it means a space only in
+     * forms, not in URL paths). Null when an escape is not two hex digits.
+     */
+    public static String percentDecode(String s) {
         if (s.indexOf('%') < 0) {
             return s;
         }
@@ -408,7 +420,7 @@ public final class Repository {
             int high = i + 2 < bytes.length ? Character.digit(bytes[i + 1], 16) : -1;
             int low = i + 2 < bytes.length ? Character.digit(bytes[i + 2], 16) : -1;
             if (high < 0 || low < 0) {
-                throw invalid(value, "an invalid % escape");
+                return null;
             }
             out.write(high * 16 + low);
             i += 2;
@@ -417,17 +429,7 @@ public final class Repository {
     }
 
     private static BootloaderException invalid(String value, String what) {
-        return BootloaderException.invalidSource("The repository " + printable(mask(value)) + " is not a valid URL: it has "
+        return BootloaderException.invalidSource("The repository " + MessageText.printable(mask(value)) + " is not a valid URL: it has "
                 + what + ".");
-    }
-
-    /** One line, bounded: messages end up on stderr, where a newline would split them. */
-    private static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && i < 300; i++) {
-            char c = s.charAt(i);
-            b.append(c < ' ' || c == 0x7f || c == 0x2028 || c == 0x2029 ? '?' : c);
-        }
-        return s.length() > 300 ? b.append("...").toString() : b.toString();
     }
 }

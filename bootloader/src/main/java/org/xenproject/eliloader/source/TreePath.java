@@ -1,6 +1,7 @@
 package org.xenproject.eliloader.source;
 
 import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.error.MessageText;
 
 /**
  * The one rule for the names {@link InstallSource#exists} and {@link InstallSource#open} take,
@@ -31,7 +32,7 @@ public final class TreePath {
     public static String check(String path, String repository) {
         String why = problem(path);
         if (why != null) {
-            throw BootloaderException.invalidSource("The path \"" + printable(path) + "\" " + why + " "
+            throw BootloaderException.invalidSource("The path " + MessageText.quoted(path, 200) + " " + why + " "
                     + repository + ".");
         }
         return path;
@@ -75,16 +76,4 @@ public final class TreePath {
         return null;
     }
 
-    /** One line, bounded: the message ends up on stderr. */
-    private static String printable(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && i < 200; i++) {
-            char c = s.charAt(i);
-            b.append(c < ' ' || c == 0x7f || c == 0x2028 || c == 0x2029 ? '?' : c);
-        }
-        return s.length() > 200 ? b.append("...").toString() : b.toString();
-    }
 }

@@ -6,6 +6,7 @@ import java.util.OptionalInt;
 
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.source.Repository;
+import org.xenproject.eliloader.error.MessageText;
 
 /**
  * Where an NFS install tree is: server, optional NFS port, and the absolute path of the
@@ -81,7 +82,10 @@ public final class NfsLocation {
             if (!tail.isEmpty() && tail.charAt(0) != '/') {
                 throw invalid(url, "unexpected text after the server name");
             }
-            rawPath = percentDecode(url, tail);
+            rawPath = Repository.percentDecode(tail);
+            if (rawPath == null) {
+                throw invalid(url, "invalid % escape in the path");
+            }
         } else {
             if (!tail.startsWith(":/")) {
                 throw invalid(url, "the path must follow the server name after ':' and start with '/'");
@@ -189,28 +193,6 @@ public final class NfsLocation {
         return port;
     }
 
-    private static String percentDecode(String url, String s) {
-        if (s.indexOf('%') < 0) {
-            return s;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] != '%') {
-                out.write(bytes[i]);
-                continue;
-            }
-            int high = i + 2 < bytes.length ? Character.digit(bytes[i + 1], 16) : -1;
-            int low = i + 2 < bytes.length ? Character.digit(bytes[i + 2], 16) : -1;
-            if (high < 0 || low < 0) {
-                throw invalid(url, "invalid % escape in the path");
-            }
-            out.write(high * 16 + low);
-            i += 2;
-        }
-        return new String(out.toByteArray(), StandardCharsets.UTF_8);
-    }
-
     private static String normalise(String url, String raw) {
         StringBuilder b = new StringBuilder();
         int i = 0;
@@ -236,25 +218,8 @@ public final class NfsLocation {
     }
 
     private static BootloaderException invalid(String url, String reason) {
-        return BootloaderException.invalidSource("invalid NFS repository location '" + printable(url) + "': "
+        return BootloaderException.invalidSource("invalid NFS repository location '" + MessageText.printable(url) + "': "
                 + reason + "; " + FORMS);
     }
 
-    /**
-     * {@code s} made safe for a one-line error message: control characters become '?'
-     * and the length is capped. Error messages reach the toolstack on stderr, where a
-     * newline would end the message early.
-     */
-    static String printable(String s) {
-        if (s == null) {
-            return "null";
-        }
-        int max = 300;
-        StringBuilder b = new StringBuilder(Math.min(s.length(), max + 3));
-        for (int i = 0; i < s.length() && i < max; i++) {
-            char c = s.charAt(i);
-            b.append(c < ' ' || c == 0x7f || c == 0x2028 || c == 0x2029 ? '?' : c);
-        }
-        return s.length() > max ? b.append("...").toString() : b.toString();
-    }
 }

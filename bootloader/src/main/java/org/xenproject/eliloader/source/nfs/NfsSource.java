@@ -19,6 +19,7 @@ import org.xenproject.eliloader.source.InstallSource;
 import org.xenproject.eliloader.source.Repository;
 import org.xenproject.eliloader.source.SourceOptions;
 import org.xenproject.eliloader.source.TreePath;
+import org.xenproject.eliloader.error.MessageText;
 
 /**
  * An install tree on an NFS server, read over NFS version 3 entirely in user space.
@@ -347,8 +348,8 @@ public final class NfsSource implements InstallSource {
                 if (target.startsWith("/")) {
                     String inside = insideExport(exportPath, target);
                     if (inside == null) {
-                        throw new TreePathException("symbolic link " + NfsLocation.printable(name) + " points to "
-                                + NfsLocation.printable(target) + ", outside the export " + exportPath);
+                        throw new TreePathException("symbolic link " + MessageText.printable(name) + " points to "
+                                + MessageText.printable(target) + ", outside the export " + exportPath);
                     }
                     chain.clear();
                     chain.add(exportHandle);
@@ -659,7 +660,7 @@ public final class NfsSource implements InstallSource {
             }
             StringBuilder b = new StringBuilder(" (exports: ");
             for (int i = 0; i < exports.size() && i < MAX_ERRORS_LISTED; i++) {
-                b.append(i == 0 ? "" : ", ").append(NfsLocation.printable(exports.get(i)));
+                b.append(i == 0 ? "" : ", ").append(MessageText.printable(exports.get(i)));
             }
             if (exports.size() > MAX_ERRORS_LISTED) {
                 b.append(", and ").append(exports.size() - MAX_ERRORS_LISTED).append(" more");

@@ -111,8 +111,8 @@ class NfsLocationTest {
         assertThatThrownBy(() -> NfsLocation.parse("nfs:server\nRuntimeError: FAKE:/x"))
                 .isInstanceOf(BootloaderException.class)
                 .message().doesNotContain("\n").contains("server?RuntimeError");
-        assertThat(NfsLocation.printable("a\u2028b\u0000c")).isEqualTo("a?b?c");
-        assertThat(NfsLocation.printable("x".repeat(400))).hasSize(303).endsWith("...");
+        assertThat(org.xenproject.eliloader.error.MessageText.printable("a\u2028b\u0000c")).isEqualTo("a?b?c");
+        assertThat(org.xenproject.eliloader.error.MessageText.printable("x".repeat(400))).hasSize(303).endsWith("...");
     }
 
     @Test
