@@ -13,7 +13,7 @@ import org.xenproject.eliloader.testpeers.VsftpdPeer;
  * URL; transfers are throttled to 3 MB/s so that killing the session breaks one midway.
  */
 @org.xenproject.eliloader.testsupport.RealPeers
-class FtpSourceContractTest extends InstallSourceContract {
+class FtpSourceContractTest extends ResumingSourceContract {
     @Override
     protected Backend start(Path tree, WorkDir work) {
         VsftpdPeer ftp = VsftpdPeer.serve(tree, work.resolve("peer"), 3L << 20);
@@ -29,10 +29,6 @@ class FtpSourceContractTest extends InstallSourceContract {
                 return VsftpdPeer.PASSWORD;
             }
 
-            @Override
-            public boolean resumes() {
-                return true;
-            }
 
             @Override
             public void dropConnections() {

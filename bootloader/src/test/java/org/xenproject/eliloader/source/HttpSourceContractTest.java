@@ -12,7 +12,7 @@ import org.xenproject.eliloader.testpeers.NginxPeer;
  * never show.
  */
 @org.xenproject.eliloader.testsupport.RealPeers
-class HttpSourceContractTest extends InstallSourceContract {
+class HttpSourceContractTest extends ResumingSourceContract {
     static final String PASSWORD = "Web-Secret-7";
 
     /** nginx serving the tree, the big file throttled; shared by the https subclass. */
@@ -35,10 +35,6 @@ class HttpSourceContractTest extends InstallSourceContract {
                 return PASSWORD;
             }
 
-            @Override
-            public boolean resumes() {
-                return true;
-            }
 
             @Override
             public void dropConnections() {

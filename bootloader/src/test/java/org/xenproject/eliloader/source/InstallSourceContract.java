@@ -8,12 +8,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -22,7 +19,6 @@ import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
 import org.xenproject.eliloader.round.BoundedCopy;
 import org.xenproject.eliloader.source.SourceFixtures.WorkDir;
-import org.xenproject.eliloader.testpeers.Ports;
 
 /**
  * What every {@link InstallSource} does, whatever its scheme: one scenario suite, one subclass per
@@ -37,10 +33,9 @@ import org.xenproject.eliloader.testpeers.Ports;
  * <li>a missing file: INVALID_SOURCE naming {@code describe(path)}, credentials masked; a
  * directory: INVALID_SOURCE "is a directory" (NFS: "not a regular file");</li>
  * <li>sizes: the announced length is the file's; over a limit it is LIMITS before the transfer;</li>
- * <li>a broken transfer is resumed where the scheme can (http, https, ftp, smb);</li>
- * <li>a refused connection (nothing listens) is INVALID_SOURCE at once, never retried, on every
- * network scheme ({@link Attempts#isPermanent}): backoff would only delay the error.</li>
  * </ul>
+ * Network schemes add {@link NetworkSourceContract} (refused connections), and those that
+ * resume a broken transfer {@link ResumingSourceContract}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class InstallSourceContract {
@@ -68,12 +63,7 @@ public abstract class InstallSourceContract {
             return null;
         }
 
-        /** Whether a broken transfer is resumed. */
-        default boolean resumes() {
-            return false;
-        }
-
-        /** Breaks the transfers in progress, so that the next read fails. */
+        /** Breaks the transfers in progress, so that the next read fails ({@link ResumingSourceContract}). */
         default void dropConnections() {
             throw new UnsupportedOperationException();
         }
@@ -83,7 +73,7 @@ public abstract class InstallSourceContract {
             return null;
         }
 
-        /** A repository of this scheme on {@code port} of 127.0.0.1, where nothing listens; null for local schemes. */
+        /** A repository of this scheme on {@code port} of 127.0.0.1, where nothing listens ({@link NetworkSourceContract}). */
         default String refusedRepository(int port) {
             return null;
         }
@@ -96,7 +86,7 @@ public abstract class InstallSourceContract {
     protected abstract Backend start(Path tree, WorkDir work) throws Exception;
 
     private WorkDir work;
-    private Path tree;
+    protected Path tree;
     protected Backend backend;
 
     @TempDir
@@ -208,49 +198,6 @@ public abstract class InstallSourceContract {
             assertThat(Files.exists(target) ? Files.size(target) : 0L).as("refused by its announced size").isZero();
             assertThat(BoundedCopy.fetch(source, SMALL, "initrd", SMALL_SIZE, target).size()).isEqualTo(SMALL_SIZE);
         }
-    }
-
-    @Test
-    void aBrokenTransferIsResumedWhereTheSchemeCan() throws Exception {
-        Assumptions.assumeTrue(backend.resumes(), "this scheme does not resume");
-        try (InstallSource source = open(); InstallSource.Resource r = source.open(BIG)) {
-            InputStream in = r.stream();
-            MessageDigest md5 = MessageDigest.getInstance("MD5");
-            byte[] head = new byte[1 << 20];
-            SourceFixtures.readFully(in, head);
-            md5.update(head);
-            backend.dropConnections();
-            byte[] buffer = new byte[1 << 16];
-            long total = head.length;
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                md5.update(buffer, 0, n);
-                total += n;
-            }
-            in.close();
-            assertThat(total).isEqualTo(BIG_SIZE);
-            assertThat(HexFormat.of().formatHex(md5.digest())).isEqualTo(SourceFixtures.md5(tree.resolve(BIG)));
-        }
-    }
-
-    /**
-     * The one rule for refused connections: INVALID_SOURCE at once, naming where, not retried (the
-     * quick options would back off 100 + 200 + 400 ms before giving up otherwise).
-     */
-    @Test
-    void aRefusedConnectionIsInvalidSourceAtOnceWithoutRetries() {
-        int port = Ports.free();
-        String repository = backend.refusedRepository(port);
-        Assumptions.assumeTrue(repository != null, "a local scheme: nothing to connect to");
-        long start = System.nanoTime();
-        BootloaderException e = invalidSource(() -> {
-            try (InstallSource source = SourceFactory.open(Repository.parse(repository), backend.options())) {
-                source.open(SMALL);
-            }
-        });
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        assertThat(e.getMessage()).contains("127.0.0.1").contains(Integer.toString(port)).doesNotContain("gave up");
-        assertThat(millis).as("no backoff for a refused connection").isLessThan(600);
     }
 
     /** Runs {@code action}, which must fail with INVALID_SOURCE. */

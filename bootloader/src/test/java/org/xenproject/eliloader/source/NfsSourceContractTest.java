@@ -11,7 +11,7 @@ import org.xenproject.eliloader.testpeers.GaneshaPeer;
  * transfer to resume. The refused connection is the NFS port itself (the portmapper answers).
  */
 @org.xenproject.eliloader.testsupport.RealPeers
-class NfsSourceContractTest extends InstallSourceContract {
+class NfsSourceContractTest extends NetworkSourceContract {
     @Override
     protected Backend start(Path tree, WorkDir work) {
         GaneshaPeer nfs = GaneshaPeer.start(tree);

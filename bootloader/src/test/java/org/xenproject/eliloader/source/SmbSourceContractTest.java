@@ -13,7 +13,7 @@ import org.xenproject.eliloader.testpeers.SambaPeer;
  * URL; killing the connection's smbd breaks the next read.
  */
 @org.xenproject.eliloader.testsupport.RealPeers
-class SmbSourceContractTest extends InstallSourceContract {
+class SmbSourceContractTest extends ResumingSourceContract {
     @Override
     protected Backend start(Path tree, WorkDir work) {
         SambaPeer smb = SambaPeer.serve(tree, work.resolve("peer"));
@@ -29,10 +29,6 @@ class SmbSourceContractTest extends InstallSourceContract {
                 return SambaPeer.PASSWORD;
             }
 
-            @Override
-            public boolean resumes() {
-                return true;
-            }
 
             @Override
             public void dropConnections() {
