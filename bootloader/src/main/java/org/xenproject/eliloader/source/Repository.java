@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 import org.xenproject.eliloader.error.BootloaderException;
-import org.xenproject.eliloader.source.nfs.NfsLocation;
 import org.xenproject.eliloader.error.MessageText;
 
 /**
@@ -96,9 +95,8 @@ public final class Repository {
     }
 
     private static Repository nfs(String value) {
-        NfsLocation nfs = NfsLocation.parse(value); // its messages name the NFS forms
-        return new Repository(Scheme.NFS, value, nfs.host(), nfs.port().orElse(-1), nfs.path(), nfs.path(), null,
-                null, null);
+        NfsForms nfs = NfsForms.parse(value); // its messages name the NFS forms
+        return new Repository(Scheme.NFS, value, nfs.host(), nfs.port(), nfs.path(), nfs.path(), null, null, null);
     }
 
     /** http, https, ftp, smb and file: {@code scheme://[userinfo@]host[:port][/path][?query][#fragment]}. */
