@@ -8,19 +8,20 @@ import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.profile.Profile;
 
 /**
- * The installer's command line: the VM's PV args, then the profile's repository argument, VNC
- * arguments when asked for, and the template's {@code install-args}, in that order (later
- * arguments win in both anaconda and linuxrc).
+ * The installer's command line: the VM's part (its PV args or the caller's, as
+ * {@link CallerRequest.Caller#vmArgs} decides for each caller), then the profile's repository
+ * argument, VNC arguments when asked for, and the template's {@code install-args}, in that order
+ * (later arguments win in both anaconda and linuxrc).
  */
 public final class KernelArgs {
     private KernelArgs() {
     }
 
-    public static String build(InstallContext context, String pvArgs) {
+    public static String build(InstallContext context, String vmArgs) {
         InstallSettings settings = context.settings();
         Profile profile = context.profile();
         List<String> parts = new ArrayList<>();
-        add(parts, pvArgs);
+        add(parts, vmArgs);
         if (settings.isCdrom()) {
             profile.arg("cdrom").map(context::expand).ifPresent(a -> add(parts, a));
         } else {
