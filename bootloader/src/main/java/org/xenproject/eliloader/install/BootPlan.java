@@ -1,7 +1,6 @@
 package org.xenproject.eliloader.install;
 
 import java.util.List;
-import java.util.Map;
 
 import org.xenproject.eliloader.profile.Profile;
 import org.xenproject.eliloader.round.FetchedFile;
@@ -23,16 +22,14 @@ public final class BootPlan implements AutoCloseable {
      * @param layout how the boot files were found in the tree; null when no layout was chosen
      * @param kernelArgs the kernel arguments of our answer; null when there is none
      * @param skipped actions not run because no boot disk was named
-     * @param metadataUnreadable metadata files that could not be read, with the reason
      */
     public record Report(Profile profile, String chosen, int round, String layout, FetchedFile kernel,
             FetchedFile ramdisk, String kernelArgs, List<String> skipped, List<String> metadataFound,
-            List<String> metadataRequested, Map<String, String> metadataUnreadable) {
+            List<String> metadataRequested) {
         public Report {
             skipped = List.copyOf(skipped);
             metadataFound = List.copyOf(metadataFound);
             metadataRequested = List.copyOf(metadataRequested);
-            metadataUnreadable = Map.copyOf(metadataUnreadable);
         }
     }
 

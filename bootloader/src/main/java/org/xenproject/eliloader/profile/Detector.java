@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import org.xenproject.eliloader.profile.Profile.DetectRule;
 import org.xenproject.eliloader.source.TreeFiles;
+import org.xenproject.eliloader.source.TreePath;
 
 /**
  * Tells which of several profiles a tree holds, from its metadata files and the install
@@ -84,6 +85,9 @@ public final class Detector {
             }
             case "file" -> {
                 String path = Template.expand(rule.filePath(), run.variables(profile), profile.origin() + " detect");
+                if (!TreePath.isValid(path)) {
+                    return Optional.empty(); // a variable it needs is unset (e.g. no debian-release): no such file
+                }
                 return tree.text(path).map(t -> new TreeMetadata.Found(path, Map.of("content", t)));
             }
             default -> {
