@@ -110,19 +110,13 @@ public final class TreeFiles implements AutoCloseable {
                 return Optional.of(out.toString(StandardCharsets.UTF_8));
             }
         } catch (BootloaderException e) {
-            if (e.code() == ErrorCode.LIMITS) {
-                throw e;
-            }
-            throw unreadable(tree, path, e.getMessage(), e);
+            // the source's own error names the URL and the status or reason
+            Log.info("metadata " + tree.describe(path) + " cannot be read, which is not its absence");
+            throw e;
         } catch (IOException e) {
-            throw unreadable(tree, path, Attempts.describe(e), e);
+            Log.info("metadata " + tree.describe(path) + " cannot be read, which is not its absence");
+            throw Attempts.cannotFetch(tree.describe(path), e);
         }
-    }
-
-    private static BootloaderException unreadable(InstallSource tree, String path, String reason, Exception cause) {
-        Log.info("metadata " + tree.describe(path) + " cannot be read: " + reason);
-        return BootloaderException.invalidSource("Cannot read the tree's metadata file " + tree.describe(path)
-                + " (only a missing file is taken as absent): " + reason, cause);
     }
 
     private static BootloaderException tooLarge(InstallSource tree, String path, String what) {

@@ -143,7 +143,6 @@ class MetadataFailureTest {
         Run unreadable = probe("--repository", nginx.url("debian-badsum"), "--distro", "debianlike", "--release",
                 "bookworm", "--arch", "amd64");
         assertThat(unreadable.errorCode()).as(unreadable.stderr()).isEqualTo("INVALID_SOURCE");
-        assertThat(unreadable.stderr()).contains(DEBIAN_IMAGES + "SHA256SUMS").contains("HTTP 500")
-                .contains("Cannot read");
+        assertThat(unreadable.stderr()).contains(DEBIAN_IMAGES + "SHA256SUMS").contains("HTTP 500");
     }
 }
