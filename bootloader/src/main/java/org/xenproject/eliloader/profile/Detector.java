@@ -49,6 +49,30 @@ public final class Detector {
         return Optional.ofNullable(best);
     }
 
+    /**
+     * What the tree states about its family and version, from the metadata kinds the candidates'
+     * rules read (already cached by {@link #detect}, so normally no further request), in the order
+     * of {@link TreeMetadata#STATING_KINDS}; empty when it states nothing.
+     */
+    public Optional<Release.Stated> stated(List<Profile> candidates) {
+        java.util.Set<String> used = new java.util.HashSet<>();
+        for (Profile candidate : candidates) {
+            for (DetectRule rule : candidate.detect()) {
+                used.addAll(rule.conditions().keySet());
+            }
+        }
+        for (String kind : TreeMetadata.STATING_KINDS) {
+            if (used.contains(kind)) {
+                Optional<Release.Stated> stated = kinds.computeIfAbsent(kind, k -> TreeMetadata.read(k, tree))
+                        .flatMap(found -> TreeMetadata.stated(kind, found));
+                if (stated.isPresent()) {
+                    return stated;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private Optional<String> evaluate(Profile profile, DetectRule rule) {
         List<String> evidence = new ArrayList<>();
         for (Map.Entry<String, Map<String, Pattern>> condition : rule.conditions().entrySet()) {

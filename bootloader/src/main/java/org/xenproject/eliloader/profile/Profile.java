@@ -22,7 +22,8 @@ public final class Profile {
     /** Keys a profile file may use; anything else is a mistake worth reporting. */
     public static final Set<String> KEYS = Set.of("id", "extends", "abstract", "description", "aliases",
             "default-for", "arch-names", "requires", "variables", "boot-files", "cdrom-boot-files", "bundled-files",
-            "args", "vnc-password", "rounds", "cdrom", "detect", "checksums", "vendor-initrds", "updates-disk");
+            "args", "vnc-password", "rounds", "cdrom", "detect", "checksums", "vendor-initrds", "updates-disk",
+            "release", "unsupported");
     /** Keys that may be overridden for CD installs under {@code cdrom:}. */
     public static final Set<String> CDROM_KEYS = Set.of("requires", "variables", "boot-files", "bundled-files",
             "args", "vnc-password", "rounds", "checksums");
@@ -138,6 +139,8 @@ public final class Profile {
     private final List<ChecksumSource> checksums;
     private final List<VendorInitrd> vendorInitrds;
     private final UpdatesDisk updatesDisk;
+    private final Release release;
+    private final String unsupported;
     private Profile cdromVariant;
 
     private Profile(String id, String origin, Map<String, Object> data, ToIntFunction<String> lines, boolean cdromView) {
@@ -176,6 +179,8 @@ public final class Profile {
         this.checksums = f.checksums();
         this.vendorInitrds = f.vendorInitrds();
         this.updatesDisk = f.updatesDisk();
+        this.release = f.release();
+        this.unsupported = data.get("unsupported") == null ? null : f.text("unsupported", "").strip();
         if (!cdrom.isEmpty() || data.containsKey("cdrom-boot-files")) {
             // checks the overrides now, so a mistake in them is reported for every install
             new Profile(id, origin, cdromData(data), p -> lines.applyAsInt(p.startsWith("cdrom") ? p : "cdrom." + p),
@@ -285,6 +290,19 @@ public final class Profile {
 
     public List<DetectRule> detect() {
         return detect;
+    }
+
+    /** The family and version range the profile is for ({@code release}), if it says. */
+    public Optional<Release> release() {
+        return Optional.ofNullable(release);
+    }
+
+    /**
+     * Why this release cannot be installed as a PV guest and what to do instead
+     * ({@code unsupported}); selecting such a profile is {@code UNSUPPORTED_INSTALL_METHOD}.
+     */
+    public Optional<String> unsupported() {
+        return Optional.ofNullable(unsupported);
     }
 
     public List<ChecksumSource> checksums() {
@@ -623,6 +641,27 @@ public final class Profile {
                 throw error("updates-disk", "updates-disk needs other-config pairs or a userdevice");
             }
             return new UpdatesDisk(Map.copyOf(otherConfig), userdevice == null ? null : userdevice.toString());
+        }
+
+        Release release() {
+            Map<String, String> spec = stringMap("release");
+            if (spec.isEmpty()) {
+                return null;
+            }
+            checkKeys("release", spec.keySet(), Set.of("family", "versions"));
+            String family = spec.get("family");
+            String versions = spec.get("versions");
+            if (family == null || family.isBlank() || versions == null || versions.isBlank()) {
+                throw error("release", "release needs a family (regular expression) and versions (V, V-W or V+)");
+            }
+            Pattern pattern;
+            try {
+                pattern = Pattern.compile(family);
+            } catch (PatternSyntaxException e) {
+                throw error("release.family", "release.family is not a valid regular expression: " + e.getDescription());
+            }
+            return Release.of(pattern, versions).orElseThrow(() -> error("release.versions",
+                    "release.versions must be V, V-W (V not above W) or V+ with dotted numbers, not \"" + versions + "\""));
         }
 
         ProfileException error(String path, String message) {

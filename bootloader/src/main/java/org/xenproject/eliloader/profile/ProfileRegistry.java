@@ -279,6 +279,8 @@ public final class ProfileRegistry {
             merged.remove("aliases");
             merged.remove("default-for");
             merged.remove("detect");
+            merged.remove("release");
+            merged.remove("unsupported");
             merged.remove("id");
             merged.remove("extends");
         }
