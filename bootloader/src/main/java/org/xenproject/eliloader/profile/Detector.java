@@ -41,12 +41,37 @@ public final class Detector {
             }
             for (DetectRule rule : profile.detect()) {
                 Optional<String> evidence = evaluate(profile, rule);
+                if (evidence.isPresent() && outsideRelease(profile, rule)) {
+                    continue; // the family matches, but the tree states a version the profile is not for
+                }
                 if (evidence.isPresent() && (best == null || rule.weight() > best.rule().weight())) {
                     best = new Match(candidate, rule, evidence.get());
                 }
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /**
+     * Whether the metadata {@code rule} read states a version of the profile's {@code release}
+     * family that its range does not cover (a rule such as {@code family: ^Fedora} alone must not
+     * take a Fedora 42 tree for a profile of Fedora 17 to 41).
+     */
+    private boolean outsideRelease(Profile profile, DetectRule rule) {
+        if (profile.release().isEmpty()) {
+            return false;
+        }
+        Release release = profile.release().get();
+        for (String kind : rule.conditions().keySet()) {
+            if (TreeMetadata.STATING_KINDS.contains(kind)) {
+                Optional<Release.Stated> stated = kinds.computeIfAbsent(kind, k -> TreeMetadata.read(k, tree))
+                        .flatMap(found -> TreeMetadata.stated(kind, found));
+                if (stated.isPresent() && release.isFamily(stated.get().family())) {
+                    return !release.covers(stated.get().version());
+                }
+            }
+        }
+        return false;
     }
 
     /**

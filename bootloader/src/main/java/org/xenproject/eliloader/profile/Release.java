@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
  * The releases a profile is for (its {@code release: {family: REGEX, versions: RANGE}} key): the
  * family names a tree states (in {@code .treeinfo}, SUSE {@code content}, {@code .disk/info}, …)
  * and the version range. {@code RANGE} is {@code V}, {@code V-W} or {@code V+}, with dotted
- * numbers compared component by component on the components the bound names: {@code 7-9} is
- * 7.0 to 9.x, {@code 4.5-4.9} is 4.5 to 4.9.x, {@code 42+} is 42 and later.
+ * numbers compared component by component on the components both the bound and the version name:
+ * {@code 7-9} is 7.0 to 9.x, {@code 4.5-4.9} is 4.5 to 4.9.x (and a tree that says only 4),
+ * {@code 42+} is 42 and later.
  */
 public record Release(Pattern family, String versions, List<Integer> low, List<Integer> high) {
     private static final Pattern RANGE = Pattern.compile("(\\d+(?:\\.\\d+)*)(?:(\\+)|-(\\d+(?:\\.\\d+)*))?");
@@ -61,7 +62,9 @@ public record Release(Pattern family, String versions, List<Integer> low, List<I
 
     public boolean covers(String version) {
         List<Integer> v = numbers(version);
-        return !v.isEmpty() && compare(v, low, low.size()) >= 0 && (high == null || compare(v, high, high.size()) <= 0);
+        // on the components both name: a tree that says only "4" is not outside 4.5-4.9
+        return !v.isEmpty() && compare(v, low, Math.min(v.size(), low.size())) >= 0
+                && (high == null || compare(v, high, Math.min(v.size(), high.size())) <= 0);
     }
 
     /** How far {@code version} is outside the range, in major versions (0 inside), for "the nearest profile". */
@@ -70,10 +73,10 @@ public record Release(Pattern family, String versions, List<Integer> low, List<I
         if (v.isEmpty()) {
             return Integer.MAX_VALUE;
         }
-        if (compare(v, low, low.size()) < 0) {
+        if (compare(v, low, Math.min(v.size(), low.size())) < 0) {
             return Math.max(1, low.get(0) - v.get(0));
         }
-        if (high != null && compare(v, high, high.size()) > 0) {
+        if (high != null && compare(v, high, Math.min(v.size(), high.size())) > 0) {
             return Math.max(1, v.get(0) - high.get(0));
         }
         return 0;

@@ -69,6 +69,25 @@ class ReleaseSelectionTest {
     }
 
     @Test
+    void aDetectRuleWithoutVersionDoesNotTakeAVersionOutsideTheProfilesRange() throws IOException {
+        treeinfo("Fedora", "42");
+
+        BootloaderException e = refused("rhlike");
+
+        assertThat(e.getMessage()).contains("Fedora 42 (.treeinfo)").contains("nearest is fedora");
+    }
+
+    @Test
+    void almaLinux10IsNotTakenForAlma8To9() throws IOException {
+        file(".treeinfo", "[header]\ntype = productmd.treeinfo\nversion = 1.2\n\n[release]\nname = AlmaLinux\n"
+                + "short = AlmaLinux\nversion = 10.0\n\n[tree]\narch = x86_64\n");
+
+        BootloaderException e = refused("auto");
+
+        assertThat(e.getMessage()).contains("AlmaLinux 10.0 (.treeinfo)").contains("nearest is alma");
+    }
+
+    @Test
     void aSiteMayForceAProfileIdAnyway() throws IOException {
         treeinfo("Red Hat Enterprise Linux", "10.0");
 
@@ -158,6 +177,7 @@ class ReleaseSelectionTest {
         assertThat(span.covers("4.5")).isTrue();
         assertThat(span.covers("4.9.1")).isTrue();
         assertThat(span.covers("4.4")).isFalse();
+        assertThat(span.covers("4")).as("a tree that says only its major version").isTrue();
         assertThat(span.covers("5")).isFalse();
         assertThat(open.covers("42")).isTrue();
         assertThat(open.covers("41.1")).isFalse();
