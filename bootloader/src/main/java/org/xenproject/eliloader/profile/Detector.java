@@ -66,7 +66,8 @@ public final class Detector {
             if (TreeMetadata.STATING_KINDS.contains(kind)) {
                 Optional<Release.Stated> stated = kinds.computeIfAbsent(kind, k -> TreeMetadata.read(k, tree))
                         .flatMap(found -> TreeMetadata.stated(kind, found));
-                if (stated.isPresent() && release.isFamily(stated.get().family())) {
+                if (stated.isPresent() && release.isFamily(stated.get().family())
+                        && !Release.numbers(stated.get().version()).isEmpty()) { // "Rawhide": the rule decides
                     return !release.covers(stated.get().version());
                 }
             }

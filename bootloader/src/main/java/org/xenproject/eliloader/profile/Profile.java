@@ -77,7 +77,15 @@ public final class Profile {
     }
 
     /** Length rules of the installer's VNC password (0 = no rule). */
-    public record PasswordRule(int minLength, int maxLength) { }
+    /**
+     * Length rules of the installer's VNC (or RDP) password (0 = no rule); {@code required}: the
+     * installer stops to ask on the console when remote access is on without one.
+     */
+    public record PasswordRule(int minLength, int maxLength, boolean required) {
+        public PasswordRule(int minLength, int maxLength) {
+            this(minLength, maxLength, false);
+        }
+    }
 
     /** One detection rule: for each metadata kind, the facts (regular expressions) that must all match. */
     public record DetectRule(Map<String, Map<String, Pattern>> conditions, String filePath) {
@@ -169,9 +177,10 @@ public final class Profile {
         this.args = f.stringMap("args");
         f.checkKeys("args", args.keySet(), ARG_KEYS);
         Map<String, String> rule = f.stringMap("vnc-password");
-        f.checkKeys("vnc-password", rule.keySet(), Set.of("min-length", "max-length"));
+        f.checkKeys("vnc-password", rule.keySet(), Set.of("min-length", "max-length", "required"));
         this.vncPassword = new PasswordRule(f.integer("vnc-password.min-length", rule.get("min-length")),
-                f.integer("vnc-password.max-length", rule.get("max-length")));
+                f.integer("vnc-password.max-length", rule.get("max-length")),
+                f.flag("vnc-password.required", rule.get("required")));
         this.rounds = RoundPlan.of(f.rounds());
         Map<String, Object> cdrom = f.map("cdrom");
         f.checkKeys("cdrom", cdrom.keySet(), CDROM_KEYS);
@@ -431,6 +440,16 @@ public final class Profile {
                 result.put(k, v == null ? "" : v.toString());
             });
             return result;
+        }
+
+        boolean flag(String key, String value) {
+            if (value == null || value.isEmpty() || value.equals("false")) {
+                return false;
+            }
+            if (value.equals("true")) {
+                return true;
+            }
+            throw error(key, key + " must be true or false, not \"" + value + "\"");
         }
 
         int integer(String key, String value) {

@@ -31,8 +31,8 @@ public final class KernelArgs {
         if (settings.vnc()) {
             profile.arg("vnc").map(context::expand).ifPresent(a -> add(parts, a));
         }
+        checkVncPassword(context);
         if (settings.vncPassword() != null && profile.arg("vnc-password").isPresent()) {
-            checkVncPassword(context);
             add(parts, context.expand(profile.arg("vnc-password").get()));
         }
         add(parts, settings.installArgs());
@@ -45,8 +45,15 @@ public final class KernelArgs {
      */
     static void checkVncPassword(InstallContext context) {
         String password = context.settings().vncPassword();
-        if (password != null && context.profile().arg("vnc-password").isPresent()) {
-            checkPassword(context.profile(), password);
+        Profile profile = context.profile();
+        if (password == null && context.settings().vnc() && profile.vncPassword().required()
+                && profile.arg("vnc").isPresent()) {
+            throw BootloaderException.invalidSource("other-config:install-vnc is on but install-vncpasswd is not set,"
+                    + " and the " + profile.id() + " installer (" + profile.arg("vnc").get().split(" ")[0]
+                    + ") would stop to ask for credentials on the console; set install-vncpasswd.");
+        }
+        if (password != null && profile.arg("vnc-password").isPresent()) {
+            checkPassword(profile, password);
         }
     }
 
