@@ -376,6 +376,16 @@ class ProfileBootTest {
     }
 
     @Test
+    void pygrubLikeNetworkInstallsGetVncAsTheOriginalGaveIt() {
+        Boot boot = boot(vm("custom", "pygrub", "x86_64").other("install-kernel", "boot/xen/vmlinuz-custom")
+                .other("install-ramdisk", "boot/xen/initrd-custom.gz").other("install-vnc", "true")
+                .other("install-vncpasswd", "s3cret12").other("install-args", "ks=http://ks/ks.cfg"), work);
+
+        assertThat(boot.run().status()).as(boot.run().stderr()).isZero();
+        assertThat(boot.args()).isEqualTo("vnc vncpassword=s3cret12 ks=http://ks/ks.cfg");
+    }
+
+    @Test
     void pygrubLikeWithoutARamdisk() {
         Boot boot = boot(vm("custom", "pygrub", "x86_64").other("install-kernel", "boot/xen/vmlinuz-custom"), work);
 
