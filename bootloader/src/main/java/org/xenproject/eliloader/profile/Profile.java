@@ -23,10 +23,10 @@ public final class Profile {
     public static final Set<String> KEYS = Set.of("id", "extends", "abstract", "description", "aliases",
             "default-for", "arch-names", "requires", "variables", "boot-files", "cdrom-boot-files", "bundled-files",
             "args", "vnc-password", "rounds", "cdrom", "detect", "checksums", "vendor-initrds", "updates-disk",
-            "release", "unsupported");
+            "release", "unsupported", "expect-files");
     /** Keys that may be overridden for CD installs under {@code cdrom:}. */
     public static final Set<String> CDROM_KEYS = Set.of("requires", "variables", "boot-files", "bundled-files",
-            "args", "vnc-password", "rounds", "checksums");
+            "args", "vnc-password", "rounds", "checksums", "expect-files");
     static final Set<String> ARG_KEYS = Set.of("repository", "cdrom", "vnc", "vnc-password", "always");
     /** The round actions a profile may name in {@code rounds}. */
     public static final Set<String> ACTIONS = Set.of("fetch-boot-files", "bundled-boot-files", "pygrub-handoff",
@@ -75,6 +75,13 @@ public final class Profile {
             this(value, unlessRepositoryContains, Map.of());
         }
     }
+
+    /**
+     * A file the tree must have before anything is fetched ({@code expect-files}), e.g. the
+     * {@code Release} file of the suite {@code debian-release} names; {@code otherwise} is the
+     * sentence of the {@code UNSUPPORTED_INSTALL_METHOD} error when it is missing. Both templates.
+     */
+    public record ExpectedFile(String path, String otherwise) { }
 
     /** Length rules of the installer's VNC password (0 = no rule). */
     /**
@@ -149,6 +156,7 @@ public final class Profile {
     private final UpdatesDisk updatesDisk;
     private final Release release;
     private final String unsupported;
+    private final List<ExpectedFile> expectFiles;
     private Profile cdromVariant;
 
     private Profile(String id, String origin, Map<String, Object> data, ToIntFunction<String> lines, boolean cdromView) {
@@ -189,6 +197,7 @@ public final class Profile {
         this.vendorInitrds = f.vendorInitrds();
         this.updatesDisk = f.updatesDisk();
         this.release = f.release();
+        this.expectFiles = f.expectFiles();
         this.unsupported = data.get("unsupported") == null ? null : f.text("unsupported", "").strip();
         if (!cdrom.isEmpty() || data.containsKey("cdrom-boot-files")) {
             // checks the overrides now, so a mistake in them is reported for every install
@@ -299,6 +308,11 @@ public final class Profile {
 
     public List<DetectRule> detect() {
         return detect;
+    }
+
+    /** Files the tree must have before anything is fetched ({@code expect-files}). */
+    public List<ExpectedFile> expectFiles() {
+        return expectFiles;
     }
 
     /** The family and version range the profile is for ({@code release}), if it says. */
@@ -660,6 +674,28 @@ public final class Profile {
                 throw error("updates-disk", "updates-disk needs other-config pairs or a userdevice");
             }
             return new UpdatesDisk(Map.copyOf(otherConfig), userdevice == null ? null : userdevice.toString());
+        }
+
+        List<ExpectedFile> expectFiles() {
+            Object v = data.get("expect-files");
+            if (v == null) {
+                return List.of();
+            }
+            if (!(v instanceof List<?> list)) {
+                throw error("expect-files", "expect-files must be a list of {path, otherwise}");
+            }
+            List<ExpectedFile> result = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                String path = "expect-files[" + i + "]";
+                Map<String, String> entry = stringMap(path, list.get(i));
+                checkKeys(path, entry.keySet(), Set.of("path", "otherwise"));
+                if (entry.get("path") == null || entry.get("path").isBlank() || entry.get("otherwise") == null
+                        || entry.get("otherwise").isBlank()) {
+                    throw error(path, path + " needs a path and an otherwise sentence");
+                }
+                result.add(new ExpectedFile(entry.get("path"), entry.get("otherwise").strip()));
+            }
+            return List.copyOf(result);
         }
 
         Release release() {

@@ -68,6 +68,9 @@ class QemuInstallerBootTest {
         Path images = Files.createDirectories(shared.resolve("mirror").resolve(MIRROR).resolve(IMAGES));
         Files.copy(vendorKernel, images.resolve("vmlinuz"));
         Files.copy(vendorInitrd, images.resolve("initrd.gz"));
+        // the suite's Release file, which the debian profiles expect before fetching anything
+        Files.writeString(shared.resolve("mirror").resolve(MIRROR).resolve("dists/bookworm/Release"),
+                "Origin: Debian\nLabel: Debian\nSuite: stable\nCodename: bookworm\n");
         // nginx's worker runs as nobody; JUnit's temporary directories are owner-only
         for (Path p = images; p.startsWith(shared); p = p.getParent()) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));

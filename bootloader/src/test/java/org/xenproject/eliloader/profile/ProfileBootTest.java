@@ -327,6 +327,16 @@ class ProfileBootTest {
     }
 
     @Test
+    void aDebianReleaseTheMirrorDoesNotHaveIsRefusedBeforeAnyDownload() {
+        Boot boot = boot(vm("debian", "debianlike", "amd64").other("debian-release", "sid"), work);
+
+        assertThat(boot.run().errorCode()).as(boot.run().stderr()).isEqualTo("UNSUPPORTED_INSTALL_METHOD");
+        assertThat(boot.run().stderr()).contains("has no suite sid (no dists/sid/Release)")
+                .contains("other-config:debian-release");
+        assertThat(nginx.accessLog()).content().doesNotContain("/debian/dists/sid/main/installer-amd64/current/images/netboot/");
+    }
+
+    @Test
     void aSha256sumsMismatchIsRefusedNamingTheFile() {
         Boot boot = boot(vm("debian-badsum", "debian", "amd64").other("debian-release", "bookworm"), work);
 
