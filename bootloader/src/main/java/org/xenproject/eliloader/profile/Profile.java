@@ -68,11 +68,13 @@ public final class Profile {
     /**
      * A variable computed for each run. {@code value} is its template; {@code byArch} gives a
      * template per installer arch name instead; it is empty when the repository URL contains
-     * {@code unlessRepositoryContains}.
+     * {@code unlessRepositoryContains}; {@code without} (a regular expression, or null) is
+     * removed from the expanded value (e.g. an archive pocket: {@code focal-updates} → {@code focal}).
      */
-    public record Variable(String value, String unlessRepositoryContains, Map<String, String> byArch) {
+    public record Variable(String value, String unlessRepositoryContains, Map<String, String> byArch,
+            Pattern without) {
         public Variable(String value, String unlessRepositoryContains) {
-            this(value, unlessRepositoryContains, Map.of());
+            this(value, unlessRepositoryContains, Map.of(), null);
         }
     }
 
@@ -353,7 +355,8 @@ public final class Profile {
                     && repositoryLocation.contains(variable.unlessRepositoryContains());
             String template = variable.byArch().isEmpty() ? variable.value()
                     : variable.byArch().getOrDefault(arch, variable.value());
-            vars.put(name, skip ? "" : Template.expand(template, vars, origin + " variables." + name));
+            String value = skip ? "" : Template.expand(template, vars, origin + " variables." + name);
+            vars.put(name, variable.without() == null ? value : variable.without().matcher(value).replaceFirst(""));
         });
         return vars;
     }
@@ -481,11 +484,20 @@ public final class Profile {
             String path = "variables." + name;
             if (spec instanceof Map<?, ?>) {
                 Map<String, Object> m = map(path, spec);
-                checkKeys(path, m.keySet(), Set.of("value", "unless-repository-contains", "by-arch"));
+                checkKeys(path, m.keySet(), Set.of("value", "unless-repository-contains", "by-arch", "without"));
                 Object value = m.get("value");
                 Object unless = m.get("unless-repository-contains");
+                Pattern without = null;
+                if (m.get("without") != null) {
+                    try {
+                        without = Pattern.compile(m.get("without").toString());
+                    } catch (PatternSyntaxException e) {
+                        throw error(path + ".without", path + ".without is not a valid regular expression: "
+                                + e.getDescription());
+                    }
+                }
                 return new Variable(value == null ? "" : value.toString(), unless == null ? null : unless.toString(),
-                        stringMap(path + ".by-arch", m.get("by-arch")));
+                        stringMap(path + ".by-arch", m.get("by-arch")), without);
             }
             if (spec instanceof List<?>) {
                 throw error(path, path + " must be a text or a mapping");

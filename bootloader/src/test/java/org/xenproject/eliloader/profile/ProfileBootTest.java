@@ -357,7 +357,7 @@ class ProfileBootTest {
         assertThat(boot.kernelBytes()).isEqualTo(tree(images + "netboot/xen/vmlinuz"));
         assertThat(boot.ramdiskBytes()).isEqualTo(tree(images + "netboot/xen/initrd.gz"));
         assertThat(boot.args()).isEqualTo("mirror/country=manual mirror/protocol=http mirror/http/hostname=127.0.0.1:"
-                + nginx.port() + " mirror/http/directory=/ubuntu mirror/suite=focal-updates");
+                + nginx.port() + " mirror/http/directory=/ubuntu mirror/suite=focal"); // a suite, not its -updates pocket
         assertFinished(boot);
     }
 
