@@ -337,6 +337,16 @@ class ProfileBootTest {
     }
 
     @Test
+    void linuxrcWithVncButNoPasswordIsRefusedSinceItWouldStopToAsk() {
+        // linuxrc's net.c asks on the console when VNC is on without a password of 8 or more
+        Boot boot = boot(vm("sles11", "sleslike", "x86_64").other("install-vnc", "true"), work);
+
+        assertThat(boot.run().errorCode()).as(boot.run().stderr()).isEqualTo("INVALID_SOURCE");
+        assertThat(boot.run().stderr()).contains("install-vncpasswd is not set").contains("sles-11");
+        assertThat(boot.filesLeft()).isEmpty();
+    }
+
+    @Test
     void aSha256sumsMismatchIsRefusedNamingTheFile() {
         Boot boot = boot(vm("debian-badsum", "debian", "amd64").other("debian-release", "bookworm"), work);
 
