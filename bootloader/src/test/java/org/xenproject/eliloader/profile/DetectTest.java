@@ -95,12 +95,26 @@ class DetectTest {
             sles15                  | auto   | x86_64 | sles-15   | media.1/products name="SLES15-SP5"
             detect/opensuse         | sleslike | x86_64 | opensuse | media.1/products name="openSUSE-Leap"
             detect/opensuse-content | auto   | x86_64 | opensuse  | content label="openSUSE 13.2"
+            detect/sles12-cpe       | sleslike | x86_64 | sles-12 | content distro="cpe:/o:suse:sles:12:sp3,SUSE Linux Enterprise Server 12 SP3"
+            detect/leap42           | sleslike | x86_64 | opensuse | media.1/products name="openSUSE"
             """)
     void detectsTheFamilyAndVersion(String tree, String distro, String arch, String expected, String evidence) {
         ProfileSelector.Selection selection = select(tree, distro, arch, false, Map.of());
 
         assertThat(selection.profile().id()).isEqualTo(expected);
         assertThat(selection.how()).endsWith("detected from " + evidence);
+    }
+
+    @ParameterizedTest(name = "{0} as {1} -> {2} by its stated release")
+    @CsvSource(delimiter = '|', textBlock = """
+            detect/sles11sp4-cpe | sleslike | sles-11  | SUSE Linux Enterprise Server 11 (content) is in its release range 11
+            detect/sles11sp4-cpe | auto     | sles-11  | SUSE Linux Enterprise Server 11 (content) is in its release range 11
+            """)
+    void newStyleSuseMediaAreKnownByTheReleaseTheyState(String tree, String distro, String expected, String how) {
+        ProfileSelector.Selection selection = select(tree, distro, "x86_64", false, Map.of());
+
+        assertThat(selection.profile().id()).isEqualTo(expected);
+        assertThat(selection.how()).endsWith(how);
     }
 
     @ParameterizedTest(name = "{0} {1} as {2} -> {4}")

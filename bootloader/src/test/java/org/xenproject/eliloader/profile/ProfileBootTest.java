@@ -10,6 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.xenproject.eliloader.testpeers.TreesOverHttp;
 import org.xenproject.eliloader.testsupport.BootHarness;
@@ -315,6 +317,29 @@ class ProfileBootTest {
         assertThat(boot.kernelBytes())
                 .isEqualTo(tree("debian/dists/bookworm/main/installer-amd64/current/images/netboot/xen/vmlinuz"));
         assertThat(boot.args()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "Debian {0}")
+    @ValueSource(strings = {"stretch", "buster", "bullseye", "bookworm", "trixie"})
+    void debian9To13BootTheirNetbootXenInstaller(String release) {
+        Boot boot = boot(vm("debian", "debianlike", "amd64").other("debian-release", release), work);
+
+        String images = "debian/dists/" + release + "/main/installer-amd64/current/images/";
+        assertThat(boot.run().status()).as(boot.run().stderr()).isZero();
+        assertThat(boot.kernelBytes()).isEqualTo(tree(images + "netboot/xen/vmlinuz"));
+        assertThat(boot.ramdiskBytes()).isEqualTo(tree(images + "netboot/xen/initrd.gz"));
+        assertThat(boot.args()).endsWith(" mirror/suite=" + release);
+        assertFinished(boot);
+    }
+
+    @Test
+    void ubuntuJammyOnAMirrorIsRefusedSayingWhatToDoNotA404() {
+        Boot boot = boot(vm("ubuntu", "debianlike", "amd64").other("debian-release", "jammy"), work);
+
+        assertThat(boot.run().errorCode()).as(boot.run().stderr()).isEqualTo("UNSUPPORTED_INSTALL_METHOD");
+        assertThat(boot.run().stderr()).contains("Ubuntu 22.04 and later ship no Xen PV installer")
+                .contains("HVM guest").doesNotContain("404");
+        assertThat(boot.filesLeft()).isEmpty();
     }
 
     @Test
