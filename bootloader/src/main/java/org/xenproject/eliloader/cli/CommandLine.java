@@ -127,6 +127,22 @@ public final class CommandLine {
         callerArgs = callerArgs == null ? value.strip() : callerArgs + " " + value.strip();
     }
 
+    /**
+     * Which caller this command line is, for the kernel-argument rule ({@link Caller}): xapi's
+     * {@code --default_args}/{@code --extra_args} mark the old xapi, libxl always names
+     * {@code --output-format=simple0}, and xenopsd's call has neither (simple, its only format).
+     */
+    public Caller caller() {
+        if (legacyXapi) {
+            return Caller.OLD_XAPI;
+        }
+        return switch (outputFormat) {
+            case SIMPLE -> Caller.XENOPSD;
+            case SIMPLE0 -> Caller.LIBXL;
+            case SXP -> Caller.ANSWER_IS_COMMAND_LINE;
+        };
+    }
+
     static String unescape(String s) {
         if (s.indexOf('\\') < 0) {
             return s;
@@ -146,22 +162,6 @@ public final class CommandLine {
     /** Whether the caller passed any kernel arguments itself (else the record's PV args are used). */
     public boolean hasCallerArgs() {
         return callerArgs != null;
-    }
-
-    /**
-     * Which caller this command line is, for the kernel-argument rule ({@link Caller}): xapi's
-     * {@code --default_args}/{@code --extra_args} mark the old xapi, libxl always names
-     * {@code --output-format=simple0}, and xenopsd's call has neither (simple, its only format).
-     */
-    public Caller caller() {
-        if (legacyXapi) {
-            return Caller.OLD_XAPI;
-        }
-        return switch (outputFormat) {
-            case SIMPLE -> Caller.XENOPSD;
-            case SIMPLE0 -> Caller.LIBXL;
-            case SXP -> Caller.ANSWER_IS_COMMAND_LINE;
-        };
     }
 
     public static String usage() {
