@@ -114,6 +114,7 @@ final class ProbeCommand {
         List<String> absent = report.metadataRequested().stream().filter(p -> !report.metadataFound().contains(p))
                 .toList();
         line("metadata absent", absent.isEmpty() ? "none" : String.join(", ", absent));
+        report.metadataUnreadable().forEach((path, reason) -> line("metadata unreadable", path + ": " + reason));
         if (report.kernel() != null) {
             file("kernel", report.kernel(), profile);
             if (report.ramdisk() != null) {

@@ -1,6 +1,7 @@
 package org.xenproject.eliloader.install;
 
 import java.util.List;
+import java.util.Map;
 
 import org.xenproject.eliloader.profile.Profile;
 import org.xenproject.eliloader.round.FetchedFile;
@@ -22,14 +23,17 @@ public final class BootPlan implements AutoCloseable {
      * @param layout how the boot files were found in the tree; null when no layout was chosen
      * @param kernelArgs the kernel arguments of our answer; null when there is none
      * @param skipped actions not run because no boot disk was named
+     * @param metadataUnreadable always empty: a metadata file that cannot be read ends the run with
+     *        its own error (only "not found" is absence); kept so probe's output keeps its shape
      */
     public record Report(Profile profile, String chosen, int round, String layout, FetchedFile kernel,
             FetchedFile ramdisk, String kernelArgs, List<String> skipped, List<String> metadataFound,
-            List<String> metadataRequested) {
+            List<String> metadataRequested, Map<String, String> metadataUnreadable) {
         public Report {
             skipped = List.copyOf(skipped);
             metadataFound = List.copyOf(metadataFound);
             metadataRequested = List.copyOf(metadataRequested);
+            metadataUnreadable = Map.copyOf(metadataUnreadable);
         }
     }
 
