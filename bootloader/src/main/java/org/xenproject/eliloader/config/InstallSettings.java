@@ -42,16 +42,10 @@ public record InstallSettings(String repository, String distro, String arch, int
             throw BootloaderException.invalidSource(InstallKey.VNC.described() + " is " + Values.quote(vncText)
                     + "; it must be true or false.");
         }
-        String release = stripped(oc, InstallKey.RELEASE);
-        if (release != null && !RELEASE_NAME.matcher(release).matches()) {
-            throw BootloaderException.invalidSource(InstallKey.RELEASE.described() + " is " + Values.quote(release)
-                    + "; it must name a suite or codename of the archive (such as bookworm or focal-updates),"
-                    + " never a path.");
-        }
         return new InstallSettings(repository, oc.getOrDefault(InstallKey.DISTRO.key(), "rhlike").strip(),
                 oc.getOrDefault(InstallKey.ARCH.key(), "i386").strip(), round.intValue(), vnc,
                 value(oc, InstallKey.VNC_PASSWORD), value(oc, InstallKey.ARGS), value(oc, InstallKey.KERNEL),
-                value(oc, InstallKey.RAMDISK), value(oc, InstallKey.PROXY), release,
+                value(oc, InstallKey.RAMDISK), value(oc, InstallKey.PROXY), release(oc),
                 value(oc, InstallKey.METHODS), stripped(oc, InstallKey.PROFILE),
                 stripped(oc, InstallKey.REPOSITORY_SECRET));
     }
@@ -95,6 +89,17 @@ public record InstallSettings(String repository, String distro, String arch, int
     public InstallSettings asCdrom() {
         return new InstallSettings("cdrom", distro, arch, round, vnc, vncPassword, installArgs, kernel, ramdisk, proxy,
                 release, methods, profile, repositorySecret);
+    }
+
+    /** {@code debian-release}: one suite or codename, never a path (it is put into tree paths and d-i's mirror/suite). */
+    private static String release(Map<String, String> oc) {
+        String release = stripped(oc, InstallKey.RELEASE);
+        if (release != null && !RELEASE_NAME.matcher(release).matches()) {
+            throw BootloaderException.invalidSource(InstallKey.RELEASE.described() + " is " + Values.quote(release)
+                    + "; it must name a suite or codename of the archive (such as bookworm or focal-updates),"
+                    + " never a path.");
+        }
+        return release;
     }
 
     private static String value(Map<String, String> oc, InstallKey key) {

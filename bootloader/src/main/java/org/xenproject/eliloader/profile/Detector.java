@@ -41,9 +41,6 @@ public final class Detector {
             }
             for (DetectRule rule : profile.detect()) {
                 Optional<String> evidence = evaluate(profile, rule);
-                if (evidence.isPresent() && outsideRelease(profile, rule)) {
-                    continue; // the family matches, but the tree states a version the profile is not for
-                }
                 if (evidence.isPresent() && (best == null || rule.weight() > best.rule().weight())) {
                     best = new Match(candidate, rule, evidence.get());
                 }
@@ -117,6 +114,9 @@ public final class Detector {
                         : " matches /" + fact.getValue().pattern() + "/");
             }
             evidence.add(line.toString());
+        }
+        if (outsideRelease(profile, rule)) {
+            return Optional.empty(); // the family matches, but the tree states a version the profile is not for
         }
         return Optional.of(String.join(", ", evidence));
     }

@@ -86,15 +86,8 @@ public final class Profile {
     public record ExpectedFile(String path, String otherwise) { }
 
     /** Length rules of the installer's VNC password (0 = no rule). */
-    /**
-     * Length rules of the installer's VNC (or RDP) password (0 = no rule); {@code required}: the
-     * installer stops to ask on the console when remote access is on without one.
-     */
-    public record PasswordRule(int minLength, int maxLength, boolean required) {
-        public PasswordRule(int minLength, int maxLength) {
-            this(minLength, maxLength, false);
-        }
-    }
+    /** Length rules of the installer's VNC password (0 = no rule). */
+    public record PasswordRule(int minLength, int maxLength) { }
 
     /** One detection rule: for each metadata kind, the facts (regular expressions) that must all match. */
     public record DetectRule(Map<String, Map<String, Pattern>> conditions, String filePath) {
@@ -159,6 +152,7 @@ public final class Profile {
     private final Release release;
     private final String unsupported;
     private final List<ExpectedFile> expectFiles;
+    private final boolean vncPasswordRequired;
     private Profile cdromVariant;
 
     private Profile(String id, String origin, Map<String, Object> data, ToIntFunction<String> lines, boolean cdromView) {
@@ -189,8 +183,7 @@ public final class Profile {
         Map<String, String> rule = f.stringMap("vnc-password");
         f.checkKeys("vnc-password", rule.keySet(), Set.of("min-length", "max-length", "required"));
         this.vncPassword = new PasswordRule(f.integer("vnc-password.min-length", rule.get("min-length")),
-                f.integer("vnc-password.max-length", rule.get("max-length")),
-                f.flag("vnc-password.required", rule.get("required")));
+                f.integer("vnc-password.max-length", rule.get("max-length")));
         this.rounds = RoundPlan.of(f.rounds());
         Map<String, Object> cdrom = f.map("cdrom");
         f.checkKeys("cdrom", cdrom.keySet(), CDROM_KEYS);
@@ -200,6 +193,7 @@ public final class Profile {
         this.updatesDisk = f.updatesDisk();
         this.release = f.release();
         this.expectFiles = f.expectFiles();
+        this.vncPasswordRequired = f.flag("vnc-password.required", f.stringMap("vnc-password").get("required"));
         this.unsupported = data.get("unsupported") == null ? null : f.text("unsupported", "").strip();
         if (!cdrom.isEmpty() || data.containsKey("cdrom-boot-files")) {
             // checks the overrides now, so a mistake in them is reported for every install
@@ -310,6 +304,14 @@ public final class Profile {
 
     public List<DetectRule> detect() {
         return detect;
+    }
+
+    /**
+     * Whether {@code install-vnc} needs {@code install-vncpasswd} ({@code vnc-password.required}):
+     * the installer stops to ask on the console when remote access is on without one.
+     */
+    public boolean vncPasswordRequired() {
+        return vncPasswordRequired;
     }
 
     /** Files the tree must have before anything is fetched ({@code expect-files}). */

@@ -46,7 +46,7 @@ public final class KernelArgs {
     static void checkVncPassword(InstallContext context) {
         String password = context.settings().vncPassword();
         Profile profile = context.profile();
-        if (password == null && context.settings().vnc() && profile.vncPassword().required()
+        if (password == null && context.settings().vnc() && profile.vncPasswordRequired()
                 && profile.arg("vnc").isPresent()) {
             throw BootloaderException.invalidSource("other-config:install-vnc is on but install-vncpasswd is not set,"
                     + " and the " + profile.id() + " installer (" + profile.arg("vnc").get().split(" ")[0]
