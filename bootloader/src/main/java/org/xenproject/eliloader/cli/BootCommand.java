@@ -54,7 +54,7 @@ final class BootCommand {
         boolean keepInstalling = settings.flag(Setting.KEEP_INSTALLING);
         try (Toolstack toolstack = ToolstackFactory.open(settings)) {
             VmRecord vm = toolstack.readVm(commandLine.vmUuid);
-            String kernelArgs = commandLine.hasCallerArgs() ? commandLine.callerArgs : vm.pvArgs();
+            String kernelArgs = commandLine.caller().vmArgs(commandLine.callerArgs, vm.pvArgs());
             CallerRequest caller = new CallerRequest(commandLine.disk, commandLine.outputFormat, kernelArgs,
                     commandLine.pygrubOptions, settings.requirePath(Setting.PYGRUB));
             try (BootPlan plan = Installer.plan(InstallRequest.forVm(vm, settings, caller, toolstack::secretValue))) {

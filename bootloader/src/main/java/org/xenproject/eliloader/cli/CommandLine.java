@@ -9,6 +9,7 @@ import java.util.Set;
 import org.xenproject.eliloader.answer.OutputFormat;
 import org.xenproject.eliloader.config.Setting;
 import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.round.CallerRequest.Caller;
 
 /**
  * The boot command line, in every spelling the three callers and pygrub use:
@@ -124,6 +125,22 @@ public final class CommandLine {
             return;
         }
         callerArgs = callerArgs == null ? value.strip() : callerArgs + " " + value.strip();
+    }
+
+    /**
+     * Which caller this command line is, for the kernel-argument rule ({@link Caller}): xapi's
+     * {@code --default_args}/{@code --extra_args} mark the old xapi, libxl always names
+     * {@code --output-format=simple0}, and xenopsd's call has neither (simple, its only format).
+     */
+    public Caller caller() {
+        if (legacyXapi) {
+            return Caller.OLD_XAPI;
+        }
+        return switch (outputFormat) {
+            case SIMPLE -> Caller.XENOPSD;
+            case SIMPLE0 -> Caller.LIBXL;
+            case SXP -> Caller.ANSWER_IS_COMMAND_LINE;
+        };
     }
 
     static String unescape(String s) {

@@ -61,7 +61,7 @@ final class ProfilesCommand {
     private int list() {
         ProfileRegistry registry = registry();
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"ID", "ALIASES", "FROM", "DESCRIPTION"});
+        rows.add(new String[] {"ID", "ALIASES", "VERSIONS", "FROM", "DESCRIPTION"});
         for (String id : registry.ids().stream().sorted().toList()) {
             Profile p = registry.get(id);
             List<String> aliases = new ArrayList<>();
@@ -72,20 +72,23 @@ final class ProfilesCommand {
             if (!registry.overriddenOrigins(id).isEmpty()) {
                 from += " (overrides " + String.join(", ", registry.overriddenOrigins(id)) + ")";
             }
+            // the release range (release.versions); "!" marks a release that ships no PV installer
+            String versions = p.release().map(r -> r.versions()).orElse("-") + (p.unsupported().isPresent() ? "!" : "");
             rows.add(new String[] {id, p.isAbstract() ? "(abstract)" : aliases.isEmpty() ? "-" : String.join(",", aliases),
-                    from, p.description()});
+                    versions, from, p.description()});
         }
-        int[] width = new int[3];
+        int[] width = new int[4];
         for (String[] row : rows) {
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 4; i++) {
                 width[i] = Math.max(width[i], row[i].length());
             }
         }
         for (String[] row : rows) {
-            out.print(String.format("%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %s", (Object[]) row)
-                    .stripTrailing() + "\n");
+            out.print(String.format("%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %-" + width[3]
+                    + "s  %s", (Object[]) row).stripTrailing() + "\n");
         }
         out.print("* the profile an alias means when the tree does not tell the version\n");
+        out.print("VERSIONS: the release range a tree's stated version must fall in; ! no Xen PV installer\n");
         out.flush();
         return 0;
     }

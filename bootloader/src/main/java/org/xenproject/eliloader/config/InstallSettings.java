@@ -16,6 +16,10 @@ public record InstallSettings(String repository, String distro, String arch, int
         String vncPassword, String installArgs, String kernel, String ramdisk, String proxy, String release,
         String methods, String profile, String repositorySecret) {
 
+    /** A Debian/Ubuntu suite or codename: one name, as the archive's dists/ folders are named. */
+    private static final java.util.regex.Pattern RELEASE_NAME = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9][A-Za-z0-9.+_~-]{0,63}");
+
     /**
      * Reads the install keys of {@code otherConfig}, the other-config of VM {@code vmUuid}.
      */
@@ -41,7 +45,7 @@ public record InstallSettings(String repository, String distro, String arch, int
         return new InstallSettings(repository, oc.getOrDefault(InstallKey.DISTRO.key(), "rhlike").strip(),
                 oc.getOrDefault(InstallKey.ARCH.key(), "i386").strip(), round.intValue(), vnc,
                 value(oc, InstallKey.VNC_PASSWORD), value(oc, InstallKey.ARGS), value(oc, InstallKey.KERNEL),
-                value(oc, InstallKey.RAMDISK), value(oc, InstallKey.PROXY), value(oc, InstallKey.RELEASE),
+                value(oc, InstallKey.RAMDISK), value(oc, InstallKey.PROXY), release(oc),
                 value(oc, InstallKey.METHODS), stripped(oc, InstallKey.PROFILE),
                 stripped(oc, InstallKey.REPOSITORY_SECRET));
     }
@@ -85,6 +89,17 @@ public record InstallSettings(String repository, String distro, String arch, int
     public InstallSettings asCdrom() {
         return new InstallSettings("cdrom", distro, arch, round, vnc, vncPassword, installArgs, kernel, ramdisk, proxy,
                 release, methods, profile, repositorySecret);
+    }
+
+    /** {@code debian-release}: one suite or codename, never a path (it is put into tree paths and d-i's mirror/suite). */
+    private static String release(Map<String, String> oc) {
+        String release = stripped(oc, InstallKey.RELEASE);
+        if (release != null && !RELEASE_NAME.matcher(release).matches()) {
+            throw BootloaderException.invalidSource(InstallKey.RELEASE.described() + " is " + Values.quote(release)
+                    + "; it must name a suite or codename of the archive (such as bookworm or focal-updates),"
+                    + " never a path.");
+        }
+        return release;
     }
 
     private static String value(Map<String, String> oc, InstallKey key) {

@@ -23,7 +23,8 @@ public final class BootPlan implements AutoCloseable {
      * @param layout how the boot files were found in the tree; null when no layout was chosen
      * @param kernelArgs the kernel arguments of our answer; null when there is none
      * @param skipped actions not run because no boot disk was named
-     * @param metadataUnreadable metadata files that could not be read, with the reason
+     * @param metadataUnreadable always empty: a metadata file that cannot be read ends the run with
+     *        its own error (only "not found" is absence); kept so probe's output keeps its shape
      */
     public record Report(Profile profile, String chosen, int round, String layout, FetchedFile kernel,
             FetchedFile ramdisk, String kernelArgs, List<String> skipped, List<String> metadataFound,

@@ -1,6 +1,7 @@
 package org.xenproject.eliloader.install;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.xenproject.eliloader.config.InstallSettings;
 import org.xenproject.eliloader.config.Setting;
@@ -60,7 +61,7 @@ public final class Installer {
             BootPlan.Report report = new BootPlan.Report(profile, selection.how(), install.round(),
                     outcome.produced().layout(), outcome.produced().kernel(), outcome.produced().ramdisk(),
                     outcome.entry() == null ? null : outcome.entry().args(), outcome.skipped(), tree.found(),
-                    tree.requested(), tree.unreadable());
+                    tree.requested(), Map.of());
             return new BootPlan(answer, pygrub == null ? new byte[0] : pygrub.stderr(), outcome.edits(),
                     outcome.cleanup(), handover, report);
         } catch (RuntimeException | Error e) {

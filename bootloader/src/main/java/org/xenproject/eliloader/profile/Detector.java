@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import org.xenproject.eliloader.profile.Profile.DetectRule;
 import org.xenproject.eliloader.source.TreeFiles;
+import org.xenproject.eliloader.source.TreePath;
 
 /**
  * Tells which of several profiles a tree holds, from its metadata files and the install
@@ -48,6 +49,53 @@ public final class Detector {
         return Optional.ofNullable(best);
     }
 
+    /**
+     * Whether the metadata {@code rule} read states a version of the profile's {@code release}
+     * family that its range does not cover (a rule such as {@code family: ^Fedora} alone must not
+     * take a Fedora 42 tree for a profile of Fedora 17 to 41).
+     */
+    private boolean outsideRelease(Profile profile, DetectRule rule) {
+        if (profile.release().isEmpty()) {
+            return false;
+        }
+        Release release = profile.release().get();
+        for (String kind : rule.conditions().keySet()) {
+            if (TreeMetadata.STATING_KINDS.contains(kind)) {
+                Optional<Release.Stated> stated = kinds.computeIfAbsent(kind, k -> TreeMetadata.read(k, tree))
+                        .flatMap(found -> TreeMetadata.stated(kind, found));
+                if (stated.isPresent() && release.isFamily(stated.get().family())
+                        && !Release.numbers(stated.get().version()).isEmpty()) { // "Rawhide": the rule decides
+                    return !release.covers(stated.get().version());
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What the tree states about its family and version, from the metadata kinds the candidates'
+     * rules read (already cached by {@link #detect}, so normally no further request), in the order
+     * of {@link TreeMetadata#STATING_KINDS}; empty when it states nothing.
+     */
+    public Optional<Release.Stated> stated(List<Profile> candidates) {
+        java.util.Set<String> used = new java.util.HashSet<>();
+        for (Profile candidate : candidates) {
+            for (DetectRule rule : candidate.detect()) {
+                used.addAll(rule.conditions().keySet());
+            }
+        }
+        for (String kind : TreeMetadata.STATING_KINDS) {
+            if (used.contains(kind)) {
+                Optional<Release.Stated> stated = kinds.computeIfAbsent(kind, k -> TreeMetadata.read(k, tree))
+                        .flatMap(found -> TreeMetadata.stated(kind, found));
+                if (stated.isPresent()) {
+                    return stated;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private Optional<String> evaluate(Profile profile, DetectRule rule) {
         List<String> evidence = new ArrayList<>();
         for (Map.Entry<String, Map<String, Pattern>> condition : rule.conditions().entrySet()) {
@@ -67,6 +115,9 @@ public final class Detector {
             }
             evidence.add(line.toString());
         }
+        if (outsideRelease(profile, rule)) {
+            return Optional.empty(); // the family matches, but the tree states a version the profile is not for
+        }
         return Optional.of(String.join(", ", evidence));
     }
 
@@ -84,6 +135,9 @@ public final class Detector {
             }
             case "file" -> {
                 String path = Template.expand(rule.filePath(), run.variables(profile), profile.origin() + " detect");
+                if (!TreePath.isValid(path)) {
+                    return Optional.empty(); // a variable it needs is unset (e.g. no debian-release): no such file
+                }
                 return tree.text(path).map(t -> new TreeMetadata.Found(path, Map.of("content", t)));
             }
             default -> {

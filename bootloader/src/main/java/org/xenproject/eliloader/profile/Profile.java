@@ -22,10 +22,11 @@ public final class Profile {
     /** Keys a profile file may use; anything else is a mistake worth reporting. */
     public static final Set<String> KEYS = Set.of("id", "extends", "abstract", "description", "aliases",
             "default-for", "arch-names", "requires", "variables", "boot-files", "cdrom-boot-files", "bundled-files",
-            "args", "vnc-password", "rounds", "cdrom", "detect", "checksums", "vendor-initrds", "updates-disk");
+            "args", "vnc-password", "rounds", "cdrom", "detect", "checksums", "vendor-initrds", "updates-disk",
+            "release", "unsupported", "expect-files");
     /** Keys that may be overridden for CD installs under {@code cdrom:}. */
     public static final Set<String> CDROM_KEYS = Set.of("requires", "variables", "boot-files", "bundled-files",
-            "args", "vnc-password", "rounds", "checksums");
+            "args", "vnc-password", "rounds", "checksums", "expect-files");
     static final Set<String> ARG_KEYS = Set.of("repository", "cdrom", "vnc", "vnc-password", "always");
     /** The round actions a profile may name in {@code rounds}. */
     public static final Set<String> ACTIONS = Set.of("fetch-boot-files", "bundled-boot-files", "pygrub-handoff",
@@ -67,14 +68,24 @@ public final class Profile {
     /**
      * A variable computed for each run. {@code value} is its template; {@code byArch} gives a
      * template per installer arch name instead; it is empty when the repository URL contains
-     * {@code unlessRepositoryContains}.
+     * {@code unlessRepositoryContains}; {@code without} (a regular expression, or null) is
+     * removed from the expanded value (e.g. an archive pocket: {@code focal-updates} → {@code focal}).
      */
-    public record Variable(String value, String unlessRepositoryContains, Map<String, String> byArch) {
+    public record Variable(String value, String unlessRepositoryContains, Map<String, String> byArch,
+            Pattern without) {
         public Variable(String value, String unlessRepositoryContains) {
-            this(value, unlessRepositoryContains, Map.of());
+            this(value, unlessRepositoryContains, Map.of(), null);
         }
     }
 
+    /**
+     * A file the tree must have before anything is fetched ({@code expect-files}), e.g. the
+     * {@code Release} file of the suite {@code debian-release} names; {@code otherwise} is the
+     * sentence of the {@code UNSUPPORTED_INSTALL_METHOD} error when it is missing. Both templates.
+     */
+    public record ExpectedFile(String path, String otherwise) { }
+
+    /** Length rules of the installer's VNC password (0 = no rule). */
     /** Length rules of the installer's VNC password (0 = no rule). */
     public record PasswordRule(int minLength, int maxLength) { }
 
@@ -138,6 +149,10 @@ public final class Profile {
     private final List<ChecksumSource> checksums;
     private final List<VendorInitrd> vendorInitrds;
     private final UpdatesDisk updatesDisk;
+    private final Release release;
+    private final String unsupported;
+    private final List<ExpectedFile> expectFiles;
+    private final boolean vncPasswordRequired;
     private Profile cdromVariant;
 
     private Profile(String id, String origin, Map<String, Object> data, ToIntFunction<String> lines, boolean cdromView) {
@@ -166,7 +181,7 @@ public final class Profile {
         this.args = f.stringMap("args");
         f.checkKeys("args", args.keySet(), ARG_KEYS);
         Map<String, String> rule = f.stringMap("vnc-password");
-        f.checkKeys("vnc-password", rule.keySet(), Set.of("min-length", "max-length"));
+        f.checkKeys("vnc-password", rule.keySet(), Set.of("min-length", "max-length", "required"));
         this.vncPassword = new PasswordRule(f.integer("vnc-password.min-length", rule.get("min-length")),
                 f.integer("vnc-password.max-length", rule.get("max-length")));
         this.rounds = RoundPlan.of(f.rounds());
@@ -176,6 +191,10 @@ public final class Profile {
         this.checksums = f.checksums();
         this.vendorInitrds = f.vendorInitrds();
         this.updatesDisk = f.updatesDisk();
+        this.release = f.release();
+        this.expectFiles = f.expectFiles();
+        this.vncPasswordRequired = f.flag("vnc-password.required", f.stringMap("vnc-password").get("required"));
+        this.unsupported = data.get("unsupported") == null ? null : f.text("unsupported", "").strip();
         if (!cdrom.isEmpty() || data.containsKey("cdrom-boot-files")) {
             // checks the overrides now, so a mistake in them is reported for every install
             new Profile(id, origin, cdromData(data), p -> lines.applyAsInt(p.startsWith("cdrom") ? p : "cdrom." + p),
@@ -287,6 +306,32 @@ public final class Profile {
         return detect;
     }
 
+    /**
+     * Whether {@code install-vnc} needs {@code install-vncpasswd} ({@code vnc-password.required}):
+     * the installer stops to ask on the console when remote access is on without one.
+     */
+    public boolean vncPasswordRequired() {
+        return vncPasswordRequired;
+    }
+
+    /** Files the tree must have before anything is fetched ({@code expect-files}). */
+    public List<ExpectedFile> expectFiles() {
+        return expectFiles;
+    }
+
+    /** The family and version range the profile is for ({@code release}), if it says. */
+    public Optional<Release> release() {
+        return Optional.ofNullable(release);
+    }
+
+    /**
+     * Why this release cannot be installed as a PV guest and what to do instead
+     * ({@code unsupported}); selecting such a profile is {@code UNSUPPORTED_INSTALL_METHOD}.
+     */
+    public Optional<String> unsupported() {
+        return Optional.ofNullable(unsupported);
+    }
+
     public List<ChecksumSource> checksums() {
         return checksums;
     }
@@ -312,7 +357,8 @@ public final class Profile {
                     && repositoryLocation.contains(variable.unlessRepositoryContains());
             String template = variable.byArch().isEmpty() ? variable.value()
                     : variable.byArch().getOrDefault(arch, variable.value());
-            vars.put(name, skip ? "" : Template.expand(template, vars, origin + " variables." + name));
+            String value = skip ? "" : Template.expand(template, vars, origin + " variables." + name);
+            vars.put(name, variable.without() == null ? value : variable.without().matcher(value).replaceFirst(""));
         });
         return vars;
     }
@@ -415,6 +461,16 @@ public final class Profile {
             return result;
         }
 
+        boolean flag(String key, String value) {
+            if (value == null || value.isEmpty() || value.equals("false")) {
+                return false;
+            }
+            if (value.equals("true")) {
+                return true;
+            }
+            throw error(key, key + " must be true or false, not \"" + value + "\"");
+        }
+
         int integer(String key, String value) {
             if (value == null || value.isEmpty()) {
                 return 0;
@@ -430,11 +486,20 @@ public final class Profile {
             String path = "variables." + name;
             if (spec instanceof Map<?, ?>) {
                 Map<String, Object> m = map(path, spec);
-                checkKeys(path, m.keySet(), Set.of("value", "unless-repository-contains", "by-arch"));
+                checkKeys(path, m.keySet(), Set.of("value", "unless-repository-contains", "by-arch", "without"));
                 Object value = m.get("value");
                 Object unless = m.get("unless-repository-contains");
+                Pattern without = null;
+                if (m.get("without") != null) {
+                    try {
+                        without = Pattern.compile(m.get("without").toString());
+                    } catch (PatternSyntaxException e) {
+                        throw error(path + ".without", path + ".without is not a valid regular expression: "
+                                + e.getDescription());
+                    }
+                }
                 return new Variable(value == null ? "" : value.toString(), unless == null ? null : unless.toString(),
-                        stringMap(path + ".by-arch", m.get("by-arch")));
+                        stringMap(path + ".by-arch", m.get("by-arch")), without);
             }
             if (spec instanceof List<?>) {
                 throw error(path, path + " must be a text or a mapping");
@@ -623,6 +688,49 @@ public final class Profile {
                 throw error("updates-disk", "updates-disk needs other-config pairs or a userdevice");
             }
             return new UpdatesDisk(Map.copyOf(otherConfig), userdevice == null ? null : userdevice.toString());
+        }
+
+        List<ExpectedFile> expectFiles() {
+            Object v = data.get("expect-files");
+            if (v == null) {
+                return List.of();
+            }
+            if (!(v instanceof List<?> list)) {
+                throw error("expect-files", "expect-files must be a list of {path, otherwise}");
+            }
+            List<ExpectedFile> result = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                String path = "expect-files[" + i + "]";
+                Map<String, String> entry = stringMap(path, list.get(i));
+                checkKeys(path, entry.keySet(), Set.of("path", "otherwise"));
+                if (entry.get("path") == null || entry.get("path").isBlank() || entry.get("otherwise") == null
+                        || entry.get("otherwise").isBlank()) {
+                    throw error(path, path + " needs a path and an otherwise sentence");
+                }
+                result.add(new ExpectedFile(entry.get("path"), entry.get("otherwise").strip()));
+            }
+            return List.copyOf(result);
+        }
+
+        Release release() {
+            Map<String, String> spec = stringMap("release");
+            if (spec.isEmpty()) {
+                return null;
+            }
+            checkKeys("release", spec.keySet(), Set.of("family", "versions"));
+            String family = spec.get("family");
+            String versions = spec.get("versions");
+            if (family == null || family.isBlank() || versions == null || versions.isBlank()) {
+                throw error("release", "release needs a family (regular expression) and versions (V, V-W or V+)");
+            }
+            Pattern pattern;
+            try {
+                pattern = Pattern.compile(family);
+            } catch (PatternSyntaxException e) {
+                throw error("release.family", "release.family is not a valid regular expression: " + e.getDescription());
+            }
+            return Release.of(pattern, versions).orElseThrow(() -> error("release.versions",
+                    "release.versions must be V, V-W (V not above W) or V+ with dotted numbers, not \"" + versions + "\""));
         }
 
         ProfileException error(String path, String message) {

@@ -226,7 +226,7 @@ public final class ProfileRegistry {
         }
         List<String> problems = new ArrayList<>();
         for (String key : List.of("variables", "boot-files", "cdrom-boot-files", "bundled-files", "args", "checksums",
-                "detect", "cdrom")) {
+                "detect", "cdrom", "expect-files")) {
             walk(doc.data().get(key), key, (path, text) -> {
                 if (path.startsWith("detect") && !path.endsWith(".path")) {
                     return; // regular expressions, not templates
@@ -279,6 +279,8 @@ public final class ProfileRegistry {
             merged.remove("aliases");
             merged.remove("default-for");
             merged.remove("detect");
+            merged.remove("release");
+            merged.remove("unsupported");
             merged.remove("id");
             merged.remove("extends");
         }

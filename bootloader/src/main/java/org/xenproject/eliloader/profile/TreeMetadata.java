@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.xenproject.eliloader.source.TreeFiles;
 
@@ -38,6 +40,74 @@ public final class TreeMetadata {
             case "disk-info" -> tree.text(DISK_INFO).map(t -> new Found(DISK_INFO, Map.of("content", t.strip())));
             default -> throw new IllegalArgumentException("no metadata kind " + kind);
         };
+    }
+
+    /** Metadata kinds that may state a family and version, in the order they are believed. */
+    static final List<String> STATING_KINDS = List.of("treeinfo", "suse-products", "suse-content", "discinfo",
+            "disk-info");
+    private static final Pattern NAME_THEN_VERSION = Pattern.compile("^(.*?\\S)[\\s_-]+v?(\\d+(?:\\.\\d+)*)");
+
+    /**
+     * The family and version a metadata file states about its tree, when it states both:
+     * {@code .treeinfo} {@code family}/{@code version} (or productmd's {@code [release]}),
+     * {@code media.1/products} name and version, SUSE {@code content} ({@code PRODUCT}/{@code NAME}
+     * with {@code VERSION}, else {@code LABEL}, else the {@code DISTRO cpe:/o:VENDOR:PRODUCT:VERSION,NAME}
+     * of {@code CONTENTSTYLE 11}), {@code .discinfo}'s release line, {@code .disk/info}.
+     */
+    public static Optional<Release.Stated> stated(String kind, Found found) {
+        Map<String, String> f = found.facts();
+        String where = found.path();
+        return switch (kind) {
+            case "treeinfo" -> pair(f.get("family"), f.get("version"), where);
+            case "suse-products" -> pair(f.get("name"), f.get("version"), where);
+            case "suse-content" -> pair(f.get("product"), f.get("version"), where)
+                    .or(() -> pair(f.get("name"), f.get("version"), where))
+                    .or(() -> split(f.get("label"), where))
+                    .or(() -> cpe(f.get("distro"), where));
+            case "discinfo" -> split(f.get("release"), where);
+            case "disk-info" -> split(f.get("content"), where);
+            default -> Optional.empty();
+        };
+    }
+
+    private static Optional<Release.Stated> pair(String family, String version, String where) {
+        if (family == null || family.isBlank() || version == null || version.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Release.Stated(oneLine(family), oneLine(version), where));
+    }
+
+    /** {@code NAME VERSION …}, e.g. {@code Ubuntu-Server 22.04.3 LTS "Jammy Jellyfish"}. */
+    private static Optional<Release.Stated> split(String text, String where) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        Matcher m = NAME_THEN_VERSION.matcher(oneLine(text));
+        return m.find() ? pair(m.group(1), m.group(2), where) : Optional.empty();
+    }
+
+    /** {@code cpe:/o:suse:sles:12:sp5,SUSE Linux Enterprise Server 12 SP5}: the name after the comma, else the CPE. */
+    private static Optional<Release.Stated> cpe(String distro, String where) {
+        if (distro == null) {
+            return Optional.empty();
+        }
+        int comma = distro.indexOf(',');
+        if (comma >= 0) {
+            Optional<Release.Stated> named = split(distro.substring(comma + 1), where);
+            if (named.isPresent()) {
+                return named;
+            }
+        }
+        String[] parts = (comma >= 0 ? distro.substring(0, comma) : distro).strip().split(":");
+        // cpe:/o:VENDOR:PRODUCT:VERSION[:UPDATE]
+        return parts.length >= 5 ? pair(parts[2] + ":" + parts[3], parts[4], where) : Optional.empty();
+    }
+
+    private static String oneLine(String text) {
+        String line = text.strip();
+        int newline = line.indexOf('\n');
+        line = newline < 0 ? line : line.substring(0, newline).strip();
+        return line.length() > 80 ? line.substring(0, 80) : line;
     }
 
     /** The parsed {@code .treeinfo} (or {@code treeinfo}), if the tree has one. */

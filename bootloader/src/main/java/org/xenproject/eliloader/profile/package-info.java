@@ -7,7 +7,10 @@
  * as it is, an alias or {@code auto} by the {@code Detector}, which reads the tree's metadata
  * ({@code .treeinfo}, {@code .discinfo}, SUSE {@code content} and products, {@code .disk/info},
  * any named file) through the run's one {@link org.xenproject.eliloader.source.TreeFiles}
- * cache, in an explicit order. A new distro is
+ * cache, in an explicit order. When no rule matches, the family and version the tree states
+ * ({@code TreeMetadata.stated}) pick the profile whose {@code Release} range covers them, or end
+ * the run naming the nearest; only a tree that states nothing gets the alias's default. A
+ * profile marked {@code unsupported} (a release without a Xen PV installer) is never booted. A new distro is
  * a profile file and a fixture; a new kind of detection rule goes in {@code Detector} and
  * {@code TreeMetadata}.
  */

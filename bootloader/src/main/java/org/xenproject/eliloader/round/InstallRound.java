@@ -49,6 +49,7 @@ public final class InstallRound {
                     + context.profile().id() + " install has " + plan.size() + " round(s).");
         }
         KernelArgs.checkVncPassword(context); // before any download
+        ExpectedFiles.check(context);
         Produced produced = Produced.NOTHING;
         List<String> skipped = new ArrayList<>();
         for (String name : plan.round(round).actions()) {

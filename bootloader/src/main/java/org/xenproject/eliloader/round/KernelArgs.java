@@ -8,19 +8,20 @@ import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.profile.Profile;
 
 /**
- * The installer's command line: the VM's PV args, then the profile's repository argument, VNC
- * arguments when asked for, and the template's {@code install-args}, in that order (later
- * arguments win in both anaconda and linuxrc).
+ * The installer's command line: the VM's part (its PV args or the caller's, as
+ * {@link CallerRequest.Caller#vmArgs} decides for each caller), then the profile's repository
+ * argument, VNC arguments when asked for, and the template's {@code install-args}, in that order
+ * (later arguments win in both anaconda and linuxrc).
  */
 public final class KernelArgs {
     private KernelArgs() {
     }
 
-    public static String build(InstallContext context, String pvArgs) {
+    public static String build(InstallContext context, String vmArgs) {
         InstallSettings settings = context.settings();
         Profile profile = context.profile();
         List<String> parts = new ArrayList<>();
-        add(parts, pvArgs);
+        add(parts, vmArgs);
         if (settings.isCdrom()) {
             profile.arg("cdrom").map(context::expand).ifPresent(a -> add(parts, a));
         } else {
@@ -30,8 +31,8 @@ public final class KernelArgs {
         if (settings.vnc()) {
             profile.arg("vnc").map(context::expand).ifPresent(a -> add(parts, a));
         }
+        checkVncPassword(context);
         if (settings.vncPassword() != null && profile.arg("vnc-password").isPresent()) {
-            checkVncPassword(context);
             add(parts, context.expand(profile.arg("vnc-password").get()));
         }
         add(parts, settings.installArgs());
@@ -44,8 +45,15 @@ public final class KernelArgs {
      */
     static void checkVncPassword(InstallContext context) {
         String password = context.settings().vncPassword();
-        if (password != null && context.profile().arg("vnc-password").isPresent()) {
-            checkPassword(context.profile(), password);
+        Profile profile = context.profile();
+        if (password == null && context.settings().vnc() && profile.vncPasswordRequired()
+                && profile.arg("vnc").isPresent()) {
+            throw BootloaderException.invalidSource("other-config:install-vnc is on but install-vncpasswd is not set,"
+                    + " and the " + profile.id() + " installer (" + profile.arg("vnc").get().split(" ")[0]
+                    + ") would stop to ask for credentials on the console; set install-vncpasswd.");
+        }
+        if (password != null && profile.arg("vnc-password").isPresent()) {
+            checkPassword(profile, password);
         }
     }
 

@@ -12,13 +12,14 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.error.ErrorCode;
 import org.xenproject.eliloader.log.Log;
 
 /**
  * The tree of one run, opened on first use, with a cache of its small metadata files
  * ({@code .treeinfo}, SUSE {@code content}, checksum lists, …): detection, boot-file choice and
  * checksum verification all read them through here, so each is fetched at most once per run.
- * An absent (or unreadable) file is remembered as absent.
+ * A missing file is remembered as absent; one that cannot be read is an error (see {@link #read}).
  */
 public final class TreeFiles implements AutoCloseable {
     /** Metadata files larger than this are refused: they are a few kilobytes in every real tree. */
@@ -29,7 +30,6 @@ public final class TreeFiles implements AutoCloseable {
     private boolean closed;
     private final Map<String, Optional<String>> texts = new LinkedHashMap<>();
     private final List<String> requests = new ArrayList<>();
-    private final Map<String, String> unreadable = new LinkedHashMap<>();
 
     public TreeFiles(Supplier<InstallSource> opener) {
         this.opener = opener;
@@ -82,9 +82,11 @@ public final class TreeFiles implements AutoCloseable {
     }
 
     /**
-     * Metadata is optional: a file that cannot be read (an I/O error, a body cut short, one too
-     * large) is logged and taken as absent, so the boot goes on and any real fault of the tree
-     * is reported by the download of the kernel itself. Opening the tree is not optional.
+     * Only a real "not found" means absent: {@link InstallSource#exists} is false only for that
+     * (http 404/410, ftp 550, smb/nfs/file "no such file"). Any other failure while reading a
+     * metadata file — TLS, 401, 407, a refused redirect, 5xx after the source's retries, a body cut
+     * short, one too large — is reported as itself: taking it as absent would pick another
+     * profile or skip a checksum list, and boot the wrong thing or an unverified one.
      */
     private Optional<String> read(String path) {
         InstallSource tree = source();
@@ -94,8 +96,7 @@ public final class TreeFiles implements AutoCloseable {
             }
             try (InstallSource.Resource resource = tree.open(path); InputStream in = resource.stream()) {
                 if (resource.length().isPresent() && resource.length().getAsLong() > MAX_METADATA_BYTES) {
-                    throw new IOException("it announces " + resource.length().getAsLong() + " bytes, more than "
-                            + MAX_METADATA_BYTES);
+                    throw tooLarge(tree, path, "announces " + resource.length().getAsLong() + " bytes, more");
                 }
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 byte[] buffer = new byte[16384];
@@ -103,22 +104,24 @@ public final class TreeFiles implements AutoCloseable {
                 while ((n = in.read(buffer)) > 0) {
                     out.write(buffer, 0, n);
                     if (out.size() > MAX_METADATA_BYTES) {
-                        throw new IOException("it is larger than " + MAX_METADATA_BYTES + " bytes");
+                        throw tooLarge(tree, path, "is larger");
                     }
                 }
                 return Optional.of(out.toString(StandardCharsets.UTF_8));
             }
-        } catch (IOException | BootloaderException e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            unreadable.put(path, reason);
-            Log.info("metadata " + tree.describe(path) + " taken as absent: " + reason);
-            return Optional.empty();
+        } catch (BootloaderException e) {
+            // the source's own error names the URL and the status or reason
+            Log.info("metadata " + tree.describe(path) + " cannot be read, which is not its absence");
+            throw e;
+        } catch (IOException e) {
+            Log.info("metadata " + tree.describe(path) + " cannot be read, which is not its absence");
+            throw Attempts.cannotFetch(tree.describe(path), e);
         }
     }
 
-    /** Metadata files that exist but could not be read, with the reason; taken as absent. */
-    public Map<String, String> unreadable() {
-        return Map.copyOf(unreadable);
+    private static BootloaderException tooLarge(InstallSource tree, String path, String what) {
+        return new BootloaderException(ErrorCode.LIMITS, "The tree's metadata file " + tree.describe(path) + " "
+                + what + " than the " + MAX_METADATA_BYTES + " bytes any real one stays under.");
     }
 
     @Override

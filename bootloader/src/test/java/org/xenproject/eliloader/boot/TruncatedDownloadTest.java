@@ -50,7 +50,7 @@ class TruncatedDownloadTest {
                 .outputDirectory(dir.resolve("out")).boot().run();
     }
 
-    /** Answers every request with a Content-Length it does not honour, then hangs up. */
+    /** Answers every request for the boot files with a Content-Length it does not honour, then hangs up; 404 to the rest. */
     private static final class BrokenServer implements AutoCloseable {
         private final ServerSocket socket;
         private final Thread thread;
@@ -60,8 +60,18 @@ class TruncatedDownloadTest {
             thread = new Thread(() -> {
                 while (!socket.isClosed()) {
                     try (Socket client = socket.accept()) {
-                        client.getInputStream().read(new byte[8192]);
+                        byte[] request = new byte[8192];
+                        int n = client.getInputStream().read(request);
+                        String line = n <= 0 ? "" : new String(request, 0, n, StandardCharsets.US_ASCII).lines()
+                                .findFirst().orElse("");
                         OutputStream out = client.getOutputStream();
+                        if (!line.contains("/images/")) {
+                            // the tree's metadata: really absent (a broken answer there is an error of its own)
+                            out.write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                                    .getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                            continue;
+                        }
                         out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + announced
                                 + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                         out.write(new byte[sent]);

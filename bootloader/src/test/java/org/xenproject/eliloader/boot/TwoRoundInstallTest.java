@@ -68,7 +68,7 @@ class TwoRoundInstallTest {
 
         assertRoundOne(lab, one, "simple", tree("sles10sp1/boot/x86_64/vmlinuz-xen"),
                 tree("sles10sp1/boot/x86_64/initrd-xen"),
-                CONSOLE + " install=" + repo + "/ autoyast=http://127.0.0.1:9/sles10.xml");
+                "install=" + repo + "/ autoyast=http://127.0.0.1:9/sles10.xml"); // xenopsd appends PV-args itself
         assertInRoundTwo(lab, "sleslike", "sles-10");
         callerDeletesTheHandedOverFiles(lab);
 
@@ -84,7 +84,7 @@ class TwoRoundInstallTest {
 
         String stored = "--kernel /boot/vmlinuz-xen --ramdisk /boot/initrd-xen";
         assertRoundTwo(lab, two, "simple", root.content("/boot/vmlinuz-xen"), root.content("/boot/initrd-xen"),
-                CONSOLE, "", stored);
+                "", "", stored);
         assertThat(requests()).as("requests to the repository in round 2").isEqualTo(served);
         assertNextStartBoots(disk, stored, root.content("/boot/vmlinuz-xen"));
     }
@@ -164,7 +164,7 @@ class TwoRoundInstallTest {
         Run one = start(lab, xenopsd(disk));
 
         assertRoundOne(lab, one, "simple", tree("sles9sp4/boot/i386/vmlinuz-xen"), tree("sles9sp4/boot/i386/initrd-xen"),
-                CONSOLE + " install=" + repo + "/");
+                "install=" + repo + "/");
         assertInRoundTwo(lab, "sles-9", "sles-9");
         callerDeletesTheHandedOverFiles(lab);
 
@@ -175,7 +175,7 @@ class TwoRoundInstallTest {
         Run two = start(lab, xenopsd(disk));
 
         String stored = "--kernel /boot/vmlinuz-xen --ramdisk /boot/initrd-xen";
-        assertRoundTwo(lab, two, "simple", root.content("/boot/vmlinuz-xen"), root.content("/boot/initrd-xen"), CONSOLE,
+        assertRoundTwo(lab, two, "simple", root.content("/boot/vmlinuz-xen"), root.content("/boot/initrd-xen"), "",
                 "", stored);
         assertNextStartBoots(disk, stored, root.content("/boot/vmlinuz-xen"));
     }
@@ -189,7 +189,7 @@ class TwoRoundInstallTest {
         Run one = start(lab, xenopsd(iso));
 
         assertRoundOne(lab, one, "simple", tree("sles10sp1/boot/x86_64/vmlinuz-xen"),
-                tree("sles10sp1/boot/x86_64/initrd-xen"), CONSOLE + " install=hd");
+                tree("sles10sp1/boot/x86_64/initrd-xen"), "install=hd");
         assertInRoundTwo(lab, "sleslike", "sles-10");
         assertBootsFromUserdeviceZero(lab);
         callerDeletesTheHandedOverFiles(lab);
@@ -202,7 +202,7 @@ class TwoRoundInstallTest {
         Run two = start(lab, xenopsd(disk));
 
         String stored = "--kernel /boot/vmlinuz-xen --ramdisk /boot/initrd-xen";
-        assertRoundTwo(lab, two, "simple", root.content("/boot/vmlinuz-xen"), root.content("/boot/initrd-xen"), CONSOLE,
+        assertRoundTwo(lab, two, "simple", root.content("/boot/vmlinuz-xen"), root.content("/boot/initrd-xen"), "",
                 "", stored);
         assertBootsFromUserdeviceZero(lab);
         assertNextStartBoots(disk, stored, root.content("/boot/vmlinuz-xen"));
@@ -330,7 +330,7 @@ class TwoRoundInstallTest {
 
         Run one = start(lab, xenopsd(iso));
 
-        assertRoundOne(lab, one, "simple", bundled("rhel44/x86_64/vmlinuz"), bundled("rhel44/x86_64/initrd.img"), CONSOLE);
+        assertRoundOne(lab, one, "simple", bundled("rhel44/x86_64/vmlinuz"), bundled("rhel44/x86_64/initrd.img"), "");
         assertInRoundTwo(lab, "rhel-4.4", "rhel-4.4");
         assertBootsFromUserdeviceZero(lab);
         assertThat(VmStoreFixture.vbds(lab.store())).containsOnlyKeys("vbd-0", "vbd-1", "vbd-2", "vbd-3");
@@ -341,7 +341,7 @@ class TwoRoundInstallTest {
 
         Run two = start(lab, xenopsd(disk));
 
-        assertRoundTwo(lab, two, "simple", root.content(EL4_KERNEL), root.content(EL4_INITRD), EL4_ARGS + " " + CONSOLE,
+        assertRoundTwo(lab, two, "simple", root.content(EL4_KERNEL), root.content(EL4_INITRD), EL4_ARGS,
                 USING_GRUB_CONF, "");
         assertThat(VmStoreFixture.vbds(lab.store())).containsOnlyKeys("vbd-0", "vbd-2", "vbd-3");
         assertBootsFromUserdeviceZero(lab);

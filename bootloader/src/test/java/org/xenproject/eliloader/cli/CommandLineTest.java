@@ -10,6 +10,7 @@ import org.xenproject.eliloader.answer.OutputFormat;
 import org.xenproject.eliloader.config.Setting;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.round.CallerRequest.Caller;
 
 class CommandLineTest {
     private static final String UUID = "6d0c1e55-7d5e-4c3a-9c4e-2d1f0a9b8c7d";
@@ -60,6 +61,25 @@ class CommandLineTest {
         assertThat(cl.settings).containsEntry(Setting.OUTPUT_DIRECTORY, "/var/run/xen/bootloader.7.d");
         assertThat(cl.callerArgs).isEqualTo("console=hvc0");
         assertThat(cl.quiet).isTrue();
+    }
+
+    @Test
+    void eachCallerIsRecognisedAndGetsItsOwnRuleForThePvArgs() {
+        Caller xenopsd = CommandLine.parse(List.of("-q", "--vm", UUID, "/dev/xvda")).caller();
+        Caller oldXapi = CommandLine.parse(List.of("-q", "--default_args=", "--extra_args=console=hvc0",
+                "--vm=" + UUID, "/dev/xvda")).caller();
+        Caller libxl = CommandLine.parse(List.of("--output=/o", "--output-format=simple0",
+                "--output-directory=/d", "--vm=" + UUID, "/dev/xvda")).caller();
+        assertThat(xenopsd).isEqualTo(Caller.XENOPSD);
+        assertThat(oldXapi).isEqualTo(Caller.OLD_XAPI);
+        assertThat(libxl).isEqualTo(Caller.LIBXL);
+        // xenopsd appends PV-args itself; the old xapi passed them as --extra_args; libxl falls back to them
+        assertThat(xenopsd.vmArgs(null, "console=hvc0")).isEmpty();
+        assertThat(xenopsd.vmArgs("nomodeset", "console=hvc0")).isEqualTo("nomodeset");
+        assertThat(oldXapi.vmArgs(null, "console=hvc0")).isEmpty();
+        assertThat(oldXapi.vmArgs("console=hvc0", "console=hvc0")).isEqualTo("console=hvc0");
+        assertThat(libxl.vmArgs(null, "console=hvc0")).isEqualTo("console=hvc0");
+        assertThat(libxl.vmArgs("quiet", "console=hvc0")).isEqualTo("quiet");
     }
 
     @Test

@@ -66,6 +66,17 @@ class InstallSettingsTest {
     }
 
     @Test
+    void debianReleaseIsOneNameNeverAPath() {
+        assertThat(of(Map.of("debian-release", " focal-updates ")).release()).isEqualTo("focal-updates");
+        assertThat(of(Map.of("debian-release", "bookworm")).release()).isEqualTo("bookworm");
+        for (String bad : new String[] {"../../etc", "bookworm/main", "/srv", "book worm", "-x", "a\nb"}) {
+            assertThatThrownBy(() -> of(Map.of("debian-release", bad))).as(bad).isInstanceOf(BootloaderException.class)
+                    .hasMessageStartingWith("other-config:debian-release is \"").hasMessageContaining("never a path")
+                    .extracting(e -> ((BootloaderException) e).code()).isEqualTo(ErrorCode.INVALID_SOURCE);
+        }
+    }
+
+    @Test
     void aMissingRepositoryIsUnsupported() {
         assertThatThrownBy(() -> InstallSettings.of("vm-1", Map.of())).isInstanceOf(BootloaderException.class)
                 .hasMessageContaining("other-config:install-repository is not set on VM vm-1");

@@ -81,6 +81,13 @@ class DetectTest {
             rocky9                  | rhlike | x86_64 | rocky     | .treeinfo family="Rocky Linux"
             detect/oracle9          | auto   | x86_64 | oracle-7  | .treeinfo family="Oracle Linux" version="9.3"
             fedora                  | auto   | x86_64 | fedora    | .treeinfo family="Fedora"
+            fedora41                | rhlike | x86_64 | fedora    | .treeinfo family="Fedora"
+            fedora42                | auto   | x86_64 | fedora-42 | .treeinfo family="Fedora" version="42"
+            rhel10                  | rhlike | x86_64 | rhel-10   | .treeinfo family="Red Hat Enterprise Linux" version="10.0"
+            detect/centos-stream10  | auto   | x86_64 | centos-10 | .treeinfo family="CentOS Stream" version="10"
+            detect/alma10           | rhlike | x86_64 | alma-10   | .treeinfo family="AlmaLinux" version="10.0"
+            detect/rocky10          | auto   | x86_64 | rocky-10  | .treeinfo family="Rocky Linux" version="10.0"
+            detect/oracle10         | rhlike | x86_64 | oracle-10 | .treeinfo family="Oracle Linux" version="10.0"
             detect/sles9            | auto   | i386   | sles-9    | content product="SUSE SLES" version="9"
             sles10sp1               | auto   | x86_64 | sles-10   | content product="SUSE Linux Enterprise Server 10" version="10-0"
             sles11                  | sleslike | x86_64 | sles-11 | content name="SUSE_SLES" version="11.4"
@@ -88,12 +95,26 @@ class DetectTest {
             sles15                  | auto   | x86_64 | sles-15   | media.1/products name="SLES15-SP5"
             detect/opensuse         | sleslike | x86_64 | opensuse | media.1/products name="openSUSE-Leap"
             detect/opensuse-content | auto   | x86_64 | opensuse  | content label="openSUSE 13.2"
+            detect/sles12-cpe       | sleslike | x86_64 | sles-12 | content distro="cpe:/o:suse:sles:12:sp3,SUSE Linux Enterprise Server 12 SP3"
+            detect/leap42           | sleslike | x86_64 | opensuse | media.1/products name="openSUSE"
             """)
     void detectsTheFamilyAndVersion(String tree, String distro, String arch, String expected, String evidence) {
         ProfileSelector.Selection selection = select(tree, distro, arch, false, Map.of());
 
         assertThat(selection.profile().id()).isEqualTo(expected);
         assertThat(selection.how()).endsWith("detected from " + evidence);
+    }
+
+    @ParameterizedTest(name = "{0} as {1} -> {2} by its stated release")
+    @CsvSource(delimiter = '|', textBlock = """
+            detect/sles11sp4-cpe | sleslike | sles-11  | SUSE Linux Enterprise Server 11 (content) is in its release range 11
+            detect/sles11sp4-cpe | auto     | sles-11  | SUSE Linux Enterprise Server 11 (content) is in its release range 11
+            """)
+    void newStyleSuseMediaAreKnownByTheReleaseTheyState(String tree, String distro, String expected, String how) {
+        ProfileSelector.Selection selection = select(tree, distro, "x86_64", false, Map.of());
+
+        assertThat(selection.profile().id()).isEqualTo(expected);
+        assertThat(selection.how()).endsWith(how);
     }
 
     @ParameterizedTest(name = "{0} {1} as {2} -> {4}")

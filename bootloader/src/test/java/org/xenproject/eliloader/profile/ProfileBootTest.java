@@ -10,6 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.xenproject.eliloader.testpeers.TreesOverHttp;
 import org.xenproject.eliloader.testsupport.BootHarness;
@@ -317,6 +319,29 @@ class ProfileBootTest {
         assertThat(boot.args()).isEmpty();
     }
 
+    @ParameterizedTest(name = "Debian {0}")
+    @ValueSource(strings = {"stretch", "buster", "bullseye", "bookworm", "trixie"})
+    void debian9To13BootTheirNetbootXenInstaller(String release) {
+        Boot boot = boot(vm("debian", "debianlike", "amd64").other("debian-release", release), work);
+
+        String images = "debian/dists/" + release + "/main/installer-amd64/current/images/";
+        assertThat(boot.run().status()).as(boot.run().stderr()).isZero();
+        assertThat(boot.kernelBytes()).isEqualTo(tree(images + "netboot/xen/vmlinuz"));
+        assertThat(boot.ramdiskBytes()).isEqualTo(tree(images + "netboot/xen/initrd.gz"));
+        assertThat(boot.args()).endsWith(" mirror/suite=" + release);
+        assertFinished(boot);
+    }
+
+    @Test
+    void ubuntuJammyOnAMirrorIsRefusedSayingWhatToDoNotA404() {
+        Boot boot = boot(vm("ubuntu", "debianlike", "amd64").other("debian-release", "jammy"), work);
+
+        assertThat(boot.run().errorCode()).as(boot.run().stderr()).isEqualTo("UNSUPPORTED_INSTALL_METHOD");
+        assertThat(boot.run().stderr()).contains("Ubuntu 22.04 and later ship no Xen PV installer")
+                .contains("HVM guest").doesNotContain("404");
+        assertThat(boot.filesLeft()).isEmpty();
+    }
+
     @Test
     void debianWithoutAReleaseIsRefused() {
         Boot boot = boot(vm("debian", "debianlike", "amd64"), work);
@@ -324,6 +349,26 @@ class ProfileBootTest {
         assertThat(boot.run().status()).isEqualTo(1);
         assertThat(boot.run().stderr()).isEqualTo("RuntimeError: UNSUPPORTED_INSTALL_METHOD\n"
                 + "other-config:debian-release is not set, and the debian installer requires it.\n");
+    }
+
+    @Test
+    void aDebianReleaseTheMirrorDoesNotHaveIsRefusedBeforeAnyDownload() {
+        Boot boot = boot(vm("debian", "debianlike", "amd64").other("debian-release", "sid"), work);
+
+        assertThat(boot.run().errorCode()).as(boot.run().stderr()).isEqualTo("UNSUPPORTED_INSTALL_METHOD");
+        assertThat(boot.run().stderr()).contains("has no suite sid (no dists/sid/Release)")
+                .contains("other-config:debian-release");
+        assertThat(nginx.accessLog()).content().doesNotContain("/debian/dists/sid/main/installer-amd64/current/images/netboot/");
+    }
+
+    @Test
+    void linuxrcWithVncButNoPasswordIsRefusedSinceItWouldStopToAsk() {
+        // linuxrc's net.c asks on the console when VNC is on without a password of 8 or more
+        Boot boot = boot(vm("sles11", "sleslike", "x86_64").other("install-vnc", "true"), work);
+
+        assertThat(boot.run().errorCode()).as(boot.run().stderr()).isEqualTo("INVALID_SOURCE");
+        assertThat(boot.run().stderr()).contains("install-vncpasswd is not set").contains("sles-11");
+        assertThat(boot.filesLeft()).isEmpty();
     }
 
     @Test
@@ -347,7 +392,7 @@ class ProfileBootTest {
         assertThat(boot.kernelBytes()).isEqualTo(tree(images + "netboot/xen/vmlinuz"));
         assertThat(boot.ramdiskBytes()).isEqualTo(tree(images + "netboot/xen/initrd.gz"));
         assertThat(boot.args()).isEqualTo("mirror/country=manual mirror/protocol=http mirror/http/hostname=127.0.0.1:"
-                + nginx.port() + " mirror/http/directory=/ubuntu mirror/suite=focal-updates");
+                + nginx.port() + " mirror/http/directory=/ubuntu mirror/suite=focal"); // a suite, not its -updates pocket
         assertFinished(boot);
     }
 
@@ -373,6 +418,16 @@ class ProfileBootTest {
         assertThat(boot.ramdiskBytes()).isEqualTo(tree("custom/boot/xen/initrd-custom.gz"));
         assertThat(boot.args()).isEqualTo("console=hvc0");
         assertFinished(boot);
+    }
+
+    @Test
+    void pygrubLikeNetworkInstallsGetVncAsTheOriginalGaveIt() {
+        Boot boot = boot(vm("custom", "pygrub", "x86_64").other("install-kernel", "boot/xen/vmlinuz-custom")
+                .other("install-ramdisk", "boot/xen/initrd-custom.gz").other("install-vnc", "true")
+                .other("install-vncpasswd", "s3cret12").other("install-args", "ks=http://ks/ks.cfg"), work);
+
+        assertThat(boot.run().status()).as(boot.run().stderr()).isZero();
+        assertThat(boot.args()).isEqualTo("vnc vncpassword=s3cret12 ks=http://ks/ks.cfg");
     }
 
     @Test

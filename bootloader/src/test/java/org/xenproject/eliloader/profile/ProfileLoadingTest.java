@@ -98,7 +98,7 @@ class ProfileLoadingTest {
     }
 
     @Test
-    void profilesListShowsIdsAliasesOriginsAndOverrides() throws IOException {
+    void profilesListShowsIdsAliasesVersionsOriginsAndOverrides() throws IOException {
         Path host = Files.createDirectories(dir.resolve("profiles.d"));
         Files.writeString(host.resolve("sles-12.yaml"), "extends: linuxrc\ndescription: SLES 12 (site)\naliases: [sleslike]\n");
         Files.writeString(host.resolve("zz-mine.yaml"), "extends: pygrub\ndescription: Mine\naliases: [mine]\n");
@@ -107,14 +107,16 @@ class ProfileLoadingTest {
 
         assertThat(run.status()).isZero();
         List<String> lines = run.stdout().lines().toList();
-        assertThat(lines.get(0)).matches("ID +ALIASES +FROM +DESCRIPTION");
-        assertThat(lines).anyMatch(l -> l.matches("rhel-5 +rhlike\\* +\\S+/distro-profiles/rhel-5\\.yaml +Red Hat Enterprise Linux 5\\.x"));
-        assertThat(lines).anyMatch(l -> l.matches("anaconda +\\(abstract\\) +\\S+ +Red Hat anaconda installers before RHEL 7 \\(common keys\\)"));
-        assertThat(lines).anyMatch(l -> l.matches("rhel-4\\.1 +- +\\S+ +Red Hat Enterprise Linux 4\\.1 \\(bundled installer kernel\\)"));
-        assertThat(lines).anyMatch(l -> l.matches("sles-12 +sleslike +" + java.util.regex.Pattern.quote(
+        assertThat(lines.get(0)).matches("ID +ALIASES +VERSIONS +FROM +DESCRIPTION");
+        assertThat(lines).anyMatch(l -> l.matches("rhel-5 +rhlike\\* +5 +\\S+/distro-profiles/rhel-5\\.yaml +Red Hat Enterprise Linux 5\\.x"));
+        assertThat(lines).anyMatch(l -> l.matches("anaconda +\\(abstract\\) +- +\\S+ +Red Hat anaconda installers before RHEL 7 \\(common keys\\)"));
+        assertThat(lines).anyMatch(l -> l.matches("rhel-4\\.1 +- +4\\.1-4\\.3 +\\S+ +Red Hat Enterprise Linux 4\\.1 \\(bundled installer kernel\\)"));
+        assertThat(lines).anyMatch(l -> l.matches("sles-12 +sleslike +- +" + java.util.regex.Pattern.quote(
                 host.resolve("sles-12.yaml") + " (overrides ") + "\\S+/distro-profiles/sles-12\\.yaml\\) +SLES 12 \\(site\\)"));
-        assertThat(lines).anyMatch(l -> l.matches("zz-mine +mine +\\S+ +Mine"));
-        assertThat(lines.get(lines.size() - 1)).isEqualTo("* the profile an alias means when the tree does not tell the version");
+        assertThat(lines).anyMatch(l -> l.matches("zz-mine +mine +- +\\S+ +Mine"));
+        assertThat(lines).anyMatch(l -> l.matches("ubuntu-22\\.04 +debianlike +22\\.04\\+! +\\S+ +Ubuntu 22\\.04 and later.*"));
+        assertThat(lines.get(lines.size() - 2)).isEqualTo("* the profile an alias means when the tree does not tell the version");
+        assertThat(lines.get(lines.size() - 1)).startsWith("VERSIONS: ");
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.xenproject.eliloader.round.CallerRequest;
 import org.xenproject.eliloader.round.Produced;
 import org.xenproject.eliloader.round.HandoverFiles;
 import org.xenproject.eliloader.round.InstallContext;
+import org.xenproject.eliloader.round.KernelArgs;
 import org.xenproject.eliloader.round.PygrubAnswer;
 import org.xenproject.eliloader.round.RoundAction;
 
@@ -65,8 +66,9 @@ public final class PygrubHandoff implements RoundAction {
             args.add("--output-format=" + request.outputFormat().pygrubName());
             args.add("--output-directory=" + work);
             args.addAll(options.toArguments());
-            if (!request.kernelArgs().isBlank()) {
-                args.add("--args=" + request.kernelArgs());
+            String kernelArgs = kernelArgs(context);
+            if (!kernelArgs.isBlank()) {
+                args.add("--args=" + kernelArgs);
             }
             args.add("--");
             args.add(request.disk());
@@ -80,6 +82,18 @@ public final class PygrubHandoff implements RoundAction {
         } finally {
             Trees.deleteQuietly(work);
         }
+    }
+
+    /**
+     * What pygrub appends to the menu entry's arguments. Round 1 is always the installer's (no
+     * system is installed yet): pygrub reads the installer medium (a pygrub-style CD install), and
+     * the installer gets its arguments as a fetched installer would — the profile's CD argument,
+     * VNC, {@code install-args} — which the original appended to the CD menu's kernel (XSO-338).
+     * Later rounds boot the installed system: only the VM's part (by the caller's rule).
+     */
+    static String kernelArgs(InstallContext context) {
+        String vmArgs = context.caller().kernelArgs();
+        return context.settings().round() == 1 ? KernelArgs.build(context, vmArgs) : vmArgs;
     }
 
     private static Path workDirectory(Path outputDirectory) {

@@ -30,6 +30,14 @@ class DomUloaderProbeTest {
     @TempDir
     Path dir;
 
+    /**
+     * The PV-args pygrub gets as {@code --args} and so appends: none in xenopsd's call (simple),
+     * which appends them itself; in the other formats the answer is the guest's whole command line.
+     */
+    static String handedArgs(String format) {
+        return format.equals("simple") ? "" : PV_ARGS;
+    }
+
     static VmStoreFixture sles10Round2(String arch) {
         return VmStoreFixture.vm().other("install-repository", "http://127.0.0.1:9/sles10")
                 .other("install-distro", "sles-10").other("install-round", "2").other("install-arch", arch)
@@ -53,7 +61,7 @@ class DomUloaderProbeTest {
 
         assertThat(run.status()).as(run.stderr()).isZero();
         assertThat(lab.outputNames()).hasSize(2);
-        assertThat(run.stdoutBytes()).isEqualTo(PygrubLab.pygrubAnswer(format, lab.kernel(), lab.ramdisk(), PV_ARGS));
+        assertThat(run.stdoutBytes()).isEqualTo(PygrubLab.pygrubAnswer(format, lab.kernel(), lab.ramdisk(), handedArgs(format)));
         assertThat(run.stderr()).isEmpty(); // no menu parsed, so pygrub says nothing
         assertThat(Files.readAllBytes(lab.kernel())).isEqualTo(files.content("/vmlinuz-xen"));
         assertThat(Files.readAllBytes(lab.ramdisk())).isEqualTo(files.content("/initrd-xen"));
@@ -72,7 +80,7 @@ class DomUloaderProbeTest {
 
         assertThat(run.status()).as(run.stderr()).isZero();
         assertThat(lab.outputNames()).hasSize(2);
-        assertThat(run.stdoutBytes()).isEqualTo(PygrubLab.pygrubAnswer(format, lab.kernel(), lab.ramdisk(), PV_ARGS));
+        assertThat(run.stdoutBytes()).isEqualTo(PygrubLab.pygrubAnswer(format, lab.kernel(), lab.ramdisk(), handedArgs(format)));
         assertThat(Files.readAllBytes(lab.kernel())).isEqualTo(files.content("/boot/vmlinuz-xen"));
         assertThat(Files.readAllBytes(lab.ramdisk())).isEqualTo(files.content("/boot/initrd-xen"));
         PygrubHandoffTest.assertSwitchedToPygrub(lab, "--kernel /boot/vmlinuz-xen --ramdisk /boot/initrd-xen");
@@ -107,7 +115,7 @@ class DomUloaderProbeTest {
 
         assertThat(run.status()).as(run.stderr()).isZero();
         assertThat(lab.outputNames()).hasSize(2);
-        assertThat(run.stdoutBytes()).isEqualTo(PygrubLab.pygrubAnswer(format, lab.kernel(), lab.ramdisk(), PV_ARGS));
+        assertThat(run.stdoutBytes()).isEqualTo(PygrubLab.pygrubAnswer(format, lab.kernel(), lab.ramdisk(), handedArgs(format)));
         assertThat(Files.readAllBytes(lab.kernel())).isEqualTo(root.content("/boot/vmlinuz-xen"));
         assertThat(Files.readAllBytes(lab.ramdisk())).isEqualTo(root.content("/boot/initrd-xen"));
         PygrubHandoffTest.assertSwitchedToPygrub(lab,
@@ -139,7 +147,7 @@ class DomUloaderProbeTest {
         Run run = lab.xenopsd(disk, "simple");
 
         assertThat(run.status()).as(run.stderr()).isZero();
-        assertThat(run.stdoutBytes()).isEqualTo(PygrubLab.pygrubAnswer("simple", lab.kernel(), lab.ramdisk(), PV_ARGS));
+        assertThat(run.stdoutBytes()).isEqualTo(PygrubLab.pygrubAnswer("simple", lab.kernel(), lab.ramdisk(), handedArgs("simple")));
         assertThat(Files.readString(lab.kernel())).isEqualTo("PAE kernel\n");
         assertThat(Files.readString(lab.ramdisk())).isEqualTo("PAE initrd\n");
         PygrubHandoffTest.assertSwitchedToPygrub(lab, "--kernel /boot/vmlinuz-xenpae --ramdisk /boot/initrd-xenpae");

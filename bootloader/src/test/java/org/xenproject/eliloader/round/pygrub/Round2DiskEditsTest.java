@@ -195,6 +195,23 @@ class Round2DiskEditsTest {
     }
 
     @Test
+    void pygrubCdInstallAppendsInstallArgsAndVncToTheCdMenuEntry() throws IOException {
+        // the original's XSO-338 fix: the installer on the CD gets install-args and VNC like a fetched one
+        Path medium = DiskImages.ext3(dir.resolve("cd.img"), installerMedium(), 16);
+        PygrubLab lab = new PygrubLab(dir).vm(cdInstall("cdrom", "pygrub").field("PV_args", "console=hvc0")
+                .other("install-args", "ks=cdrom:/ks.cfg").other("install-vnc", "true")
+                .other("install-vncpasswd", "s3cret12"));
+
+        Run run = lab.xenopsd(medium, null);
+
+        assertThat(run.status()).as(run.stderr()).isZero();
+        // xenopsd's call: PV-args are its own to append, so pygrub gets only the installer's
+        assertThat(run.stdoutBytes()).isEqualTo(PygrubLab.pygrubAnswer("simple", lab.kernel(), lab.ramdisk(),
+                "text vnc vncpassword=s3cret12 ks=cdrom:/ks.cfg"));
+        PygrubHandoffTest.assertSwitchedToPygrub(lab, "");
+    }
+
+    @Test
     void networkInstallLeavesTheVbdsAlone() throws IOException {
         Path medium = DiskImages.ext3(dir.resolve("cd.img"), installerMedium(), 16);
         // no shipped profile names boot-from-first-disk in a network round: a test profile does
