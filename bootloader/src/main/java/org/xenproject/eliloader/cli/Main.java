@@ -7,6 +7,7 @@ import java.util.List;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
 import org.xenproject.eliloader.log.Log;
+import org.xenproject.eliloader.round.HandoverFiles;
 
 /**
  * Entry point. Every failure leaves as {@code RuntimeError: CODE} and one sentence on stderr,
@@ -20,7 +21,11 @@ public final class Main {
     public static void main(String[] args) {
         int status = run(Arrays.asList(args), System.getenv(), System.out, System.err);
         System.out.flush();
-        System.exit(status);
+        System.err.flush();
+        // at once: the files handed over became the caller's in run(), so the time in which a kill
+        // leaves them behind for nobody is the JVM's teardown; halt skips the shutdown sequence
+        // (nothing of ours is left for it: the only hook is HandoverFiles', for kills)
+        Runtime.getRuntime().halt(status);
     }
 
     /** Runs one command and returns its exit status; never throws. */
@@ -31,6 +36,9 @@ public final class Main {
         try {
             if (!args.isEmpty() && args.get(0).equals("profiles")) {
                 return new ProfilesCommand(args.subList(1, args.size()), environment, out).run();
+            }
+            if (!args.isEmpty() && args.get(0).equals("cleanup")) {
+                return new CleanupCommand(args.subList(1, args.size()), environment, out).run();
             }
             if (!args.isEmpty() && args.get(0).equals("probe")) {
                 return new ProbeCommand(args.subList(1, args.size()), environment, out).run();
@@ -63,13 +71,15 @@ public final class Main {
             return ErrorCode.INTERNAL_ERROR.exitStatus();
         } finally {
             Log.flush(environment);
+            // last: until now a kill is a failed start, and the files handed over are still removed
+            HandoverFiles.finishRun();
         }
     }
 
     private static String usageFor(List<String> args) {
         String first = args.isEmpty() ? "" : args.get(0);
         return first.equals("profiles") ? ProfilesCommand.USAGE : first.equals("probe") ? ProbeCommand.USAGE
-                : CommandLine.usage();
+                : first.equals("cleanup") ? CleanupCommand.USAGE : CommandLine.usage();
     }
 
     private static void report(PrintStream err, ErrorCode code, String sentence) {

@@ -82,6 +82,8 @@ public final class InstallRound {
                     + " produced no kernel.", null);
         }
         String args = KernelArgs.build(context, context.caller().kernelArgs());
+        // complete now: only now do the files get the names the answer gives the caller
+        produced = produced.published(context.handover());
         BootEntry entry = new BootEntry(produced.kernel().path(),
                 produced.ramdisk() == null ? null : produced.ramdisk().path(), args);
         return new Outcome(produced, entry, edits, bookkeeping.cleanup(), skipped);
