@@ -6,6 +6,8 @@ import java.util.List;
 
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.error.MessageText;
+import org.xenproject.eliloader.error.Secrets;
 import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.round.HandoverFiles;
 
@@ -15,6 +17,9 @@ import org.xenproject.eliloader.round.HandoverFiles;
  * {@code RuntimeError: } and xapi shows it to the user.
  */
 public final class Main {
+    /** The longest error sentence: outside text quoted in it is bounded, this bounds the rest. */
+    static final int MAX_SENTENCE = 1500;
+
     private Main() {
     }
 
@@ -54,7 +59,7 @@ public final class Main {
             out.flush();
             Log.info("failed: " + e.code() + ": " + e.getMessage());
             if (debug) {
-                e.printStackTrace(err);
+                printTrace(err, e);
             }
             if (e.code() == ErrorCode.USAGE) {
                 err.print(usageFor(args));
@@ -64,7 +69,7 @@ public final class Main {
         } catch (RuntimeException | Error e) {
             Log.info("internal error: " + e);
             if (debug) {
-                e.printStackTrace(err);
+                printTrace(err, e);
             }
             report(err, ErrorCode.INTERNAL_ERROR, "Unexpected failure (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); run with --debug for details.");
@@ -82,8 +87,17 @@ public final class Main {
                 : first.equals("cleanup") ? CleanupCommand.USAGE : CommandLine.usage();
     }
 
+    /** --debug: the stack trace, its messages masked like every other line. */
+    private static void printTrace(PrintStream err, Throwable e) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(trace));
+        err.print(Secrets.mask(trace.toString()));
+    }
+
+    /** The contract's two lines; the sentence masked and bounded, whatever code made it. */
     private static void report(PrintStream err, ErrorCode code, String sentence) {
-        String oneLine = sentence == null ? code.name() : sentence.replace('\r', ' ').replace('\n', ' ');
+        String oneLine = sentence == null ? code.name()
+                : MessageText.printable(Secrets.mask(sentence.replace('\r', ' ').replace('\n', ' ')), MAX_SENTENCE);
         err.print("RuntimeError: " + code.name() + "\n" + oneLine + "\n");
         err.flush();
     }

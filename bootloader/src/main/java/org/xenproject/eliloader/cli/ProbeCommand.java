@@ -17,6 +17,7 @@ import org.xenproject.eliloader.config.InstallKey;
 import org.xenproject.eliloader.config.Setting;
 import org.xenproject.eliloader.config.Settings;
 import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.error.Secrets;
 import org.xenproject.eliloader.install.BootPlan;
 import org.xenproject.eliloader.install.InstallRequest;
 import org.xenproject.eliloader.install.Installer;
@@ -121,7 +122,7 @@ final class ProbeCommand {
                 file("initrd", report.ramdisk(), profile);
             }
             String args = report.kernelArgs();
-            line("kernel args", password == null || password.isEmpty() ? args : args.replace(password, "********"));
+            line("kernel args", args); // the VNC password masked by line()
         } else {
             line("kernel", "none fetched in round " + report.round() + " (its actions hand over to other code)");
         }
@@ -150,7 +151,7 @@ final class ProbeCommand {
     }
 
     private void line(String key, String value) {
-        out.print(key + ": " + value + "\n");
+        out.print(key + ": " + Secrets.mask(value) + "\n");
     }
 
     private static Path scratchDirectory() {

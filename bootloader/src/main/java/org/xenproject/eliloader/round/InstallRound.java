@@ -81,7 +81,7 @@ public final class InstallRound {
             throw BootloaderException.internal("Round " + round + " of " + context.profile().id()
                     + " produced no kernel.", null);
         }
-        String args = KernelArgs.build(context, context.caller().kernelArgs());
+        String args = GuestCommandLine.check(KernelArgs.build(context, context.caller().kernelArgs()));
         // complete now: only now do the files get the names the answer gives the caller
         produced = produced.published(context.handover());
         BootEntry entry = new BootEntry(produced.kernel().path(),
