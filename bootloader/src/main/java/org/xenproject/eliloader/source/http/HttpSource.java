@@ -442,12 +442,17 @@ public final class HttpSource implements InstallSource {
         return Attempts.changedWhileFetching(mask(url), why);
     }
 
+    /**
+     * The URL of a tree path: each component added as a literal name (percent-encoded), so a
+     * '%', '?' or '#' in a name from the record or the tree (e.g. {@code debian-release=..%2F..})
+     * can neither become a '/' or ".." the server decodes nor start a query.
+     */
     private HttpUrl url(String path) {
-        HttpUrl resolved = base.resolve(TreePath.check(path, mask(base)));
-        if (resolved == null) {
-            throw BootloaderException.invalidSource("Cannot form a URL for " + path + " under " + mask(base) + ".");
+        HttpUrl.Builder url = base.newBuilder().query(null).fragment(null);
+        for (String component : TreePath.check(path, mask(base)).split("/")) {
+            url.addPathSegment(component);
         }
-        return resolved;
+        return url.build();
     }
 
     /** A URL for messages: with the repository's user (password masked) when it is on the repository's origin. */
