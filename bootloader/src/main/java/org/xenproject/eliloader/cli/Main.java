@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.error.HostileInput;
 import org.xenproject.eliloader.error.MessageText;
 import org.xenproject.eliloader.error.Secrets;
 import org.xenproject.eliloader.log.Log;
@@ -67,6 +68,15 @@ public final class Main {
             report(err, e.code(), e.getMessage());
             return e.exitStatus();
         } catch (RuntimeException | Error e) {
+            BootloaderException named = HostileInput.classify(e);
+            if (named != null) {
+                Log.info("failed: " + named.code() + ": " + named.getMessage());
+                if (debug) {
+                    printTrace(err, e);
+                }
+                report(err, named.code(), named.getMessage());
+                return named.exitStatus();
+            }
             Log.info("internal error: " + e);
             if (debug) {
                 printTrace(err, e);
