@@ -27,6 +27,7 @@ import org.xenproject.eliloader.profile.RoundPlan;
 import org.xenproject.eliloader.round.CallerRequest;
 import org.xenproject.eliloader.round.FetchBootFiles;
 import org.xenproject.eliloader.round.FetchedFile;
+import org.xenproject.eliloader.round.RunDirectory;
 import org.xenproject.eliloader.source.Repository;
 import org.xenproject.eliloader.toolstack.RecordEdit;
 
@@ -156,7 +157,10 @@ final class ProbeCommand {
 
     private static Path scratchDirectory() {
         try {
-            return Files.createTempDirectory("eliloader-probe.");
+            // named by the run, so the next probe removes one a killed probe left
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            RunDirectory.sweepScratch(tmp, "eliloader-probe.");
+            return Files.createTempDirectory(tmp, "eliloader-probe." + RunDirectory.self() + ".");
         } catch (IOException e) {
             throw BootloaderException.internal("Cannot create a scratch folder: " + e.getMessage(), e);
         }
