@@ -643,7 +643,7 @@ public final class Profile {
         }
 
         ProfileException error(String path, String message) {
-            return ProfileException.at(origin, lines.applyAsInt(path), message);
+            return ProfileException.at(origin, lines.applyAsInt(path), message).at(path);
         }
     }
 

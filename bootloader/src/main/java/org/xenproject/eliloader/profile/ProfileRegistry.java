@@ -191,10 +191,9 @@ public final class ProfileRegistry {
     public List<String> validate(List<ProfileDocument> which) {
         List<String> problems = new ArrayList<>();
         for (ProfileDocument doc : which) {
-            try {
-                Profile.checked(doc);
-            } catch (ProfileException e) {
-                problems.add(e.getMessage());
+            List<String> own = ownProblems(doc);
+            if (!own.isEmpty()) {
+                problems.addAll(own);
                 continue;
             }
             Map<String, Object> merged;
@@ -213,6 +212,28 @@ public final class ProfileRegistry {
             }
             problems.addAll(checkTemplates(doc, profile));
             problems.addAll(checkAliases(doc, profile));
+        }
+        return problems;
+    }
+
+    /**
+     * Every problem of the document's own keys, not only the first: after a problem under a
+     * top-level key, that key is left out and the rest checked again.
+     */
+    private static List<String> ownProblems(ProfileDocument doc) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Object> data = new LinkedHashMap<>(doc.data());
+        for (int round = 0; round < 64; round++) {
+            try {
+                Profile.checked(new ProfileDocument(doc.id(), doc.origin(), data, doc.lines()));
+                return problems;
+            } catch (ProfileException e) {
+                problems.add(e.getMessage());
+                String key = e.topKey();
+                if (key.isEmpty() || data.remove(key) == null) {
+                    return problems;
+                }
+            }
         }
         return problems;
     }

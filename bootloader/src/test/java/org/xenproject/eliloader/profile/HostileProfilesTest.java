@@ -122,4 +122,23 @@ class HostileProfilesTest {
         assertThat(run.stdout()).contains("min-length 9 is more than max-length 8")
                 .contains("tests the unknown fact \"famly\"").contains("2 problems.");
     }
+
+    @Test
+    void validationReportsEveryProblemOfAFile() throws IOException {
+        Path file = Files.writeString(dir.resolve("many.yaml"), """
+                extends: anaconda-inst
+                descripton: typo
+                aliases: [rhlike]
+                vnc-password: {min-length: 9, max-length: 8}
+                detect:
+                  - treeinfo: {family: "(unclosed"}
+                """);
+        Run run = Run.of(Map.of("ELILOADER_PROFILES_DIR", dir.resolve("none").toString()),
+                List.of("profiles", "validate", file.toString()));
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.stdout()).contains("many.yaml:2: unknown key \"descripton\"")
+                .contains("many.yaml:4: vnc-password.min-length 9 is more than max-length 8")
+                .contains("many.yaml:6: detect[0].treeinfo.family is not a valid regular expression")
+                .contains("3 problems.");
+    }
 }
