@@ -245,6 +245,11 @@ public final class HandoverFiles {
         synchronized (ACTIVE) {
             active = new ArrayList<>(ACTIVE);
         }
+        if (active.isEmpty()) {
+            return;
+        }
+        // the programs this run started (pygrub, debugfs, …) stop writing into what is removed next
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
         for (HandoverFiles files : active) {
             files.abandon(); // the process did not finish: whatever it answered, the caller sees a failure
         }
