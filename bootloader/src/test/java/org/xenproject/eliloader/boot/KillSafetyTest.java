@@ -34,7 +34,9 @@ import org.xenproject.eliloader.testsupport.VmStoreFixture;
  */
 @RealPeers
 class KillSafetyTest {
-    private static final int KILLS = 56;
+    /** Kills that land before the run ends (runs that finish first do not count), at least. */
+    private static final int KILLS = 50;
+    private static final int MAX_STARTS = 100;
 
     @TempDir
     Path dir;
@@ -80,26 +82,33 @@ class KillSafetyTest {
             vm.writeTo(store);
             Object oldRecord = vmRecord(store);
 
-            // one run to the end: how long it takes and what the new round's record is
-            long t0 = System.nanoTime();
-            Process whole = start(store, out, stdout);
-            assertThat(whole.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            long runMillis = (System.nanoTime() - t0) / 1_000_000;
-            assertThat(whole.exitValue()).as(Files.readString(stdout)).isZero();
-            Object newRecord = vmRecord(store);
-            assertThat(newRecord).isNotEqualTo(oldRecord);
-            deleteHandedOver(stdout);
-            assertThat(BootHarness.filesIn(out)).isEmpty();
+            // runs to the end: how long one takes (the quicker of two) and what the new round's record is
+            long runMillis = Long.MAX_VALUE;
+            Object newRecord = null;
+            for (int warm = 0; warm < 2; warm++) {
+                vm.writeTo(store);
+                long t0 = System.nanoTime();
+                Process whole = start(store, out, stdout);
+                assertThat(whole.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                runMillis = Math.min(runMillis, (System.nanoTime() - t0) / 1_000_000);
+                assertThat(whole.exitValue()).as(Files.readString(stdout)).isZero();
+                newRecord = vmRecord(store);
+                assertThat(newRecord).isNotEqualTo(oldRecord);
+                deleteHandedOver(stdout);
+                assertThat(BootHarness.filesIn(out)).isEmpty();
+            }
 
             Random random = new Random(6);
             int finished = 0;
             int sigterm = 0;
             int sigkill = 0;
+            int afterHandOver = 0;
             long started = System.nanoTime();
-            for (int i = 0; i < KILLS; i++) {
+            int i;
+            for (i = 0; sigterm + sigkill < KILLS && i < MAX_STARTS; i++) {
                 vm.writeTo(store);
                 Process p = start(store, out, stdout);
-                Thread.sleep(random.nextInt((int) Math.max(50, runMillis + 100)));
+                Thread.sleep(random.nextInt((int) Math.max(50, runMillis * 11 / 10)));
                 boolean term = random.nextInt(3) == 0;
                 if (term) {
                     p.destroy(); // SIGTERM
@@ -130,19 +139,31 @@ class KillSafetyTest {
                 }
                 if (term) {
                     sigterm++;
-                    assertThat(BootHarness.filesIn(out)).as("kill %d: SIGTERM (status %d) cleans up like a failure",
-                            i, status).isEmpty();
                 } else {
                     sigkill++;
                     Run cleanup = Run.of(List.of("cleanup", "--output-directory=" + out));
                     assertThat(cleanup.status()).isZero();
-                    assertThat(BootHarness.filesIn(out)).as("kill %d: after cleanup", i).isEmpty();
+                }
+                if (!BootHarness.filesIn(out).isEmpty()) {
+                    // only a kill in the last instant, between the hand-over and the exit, leaves
+                    // files: the complete ones of a complete answer (no process can end and commit
+                    // at once); counted, and kept rare by halting right after the hand-over
+                    Map<String, String> answer = answer(stdout);
+                    assertThat(BootHarness.filesIn(out)).as("kill %d (%s, status %d): left behind", i,
+                            term ? "SIGTERM" : "SIGKILL", status).containsExactlyInAnyOrder(
+                                    Path.of(answer.getOrDefault("kernel", "/none")),
+                                    Path.of(answer.getOrDefault("ramdisk", "/none")));
+                    assertHandedOverComplete(stdout);
+                    afterHandOver++;
+                    deleteHandedOver(stdout);
                 }
             }
             long seconds = (System.nanoTime() - started) / 1_000_000_000L;
-            System.out.printf("KillSafetyTest: one run %d ms; %d kills (%d SIGTERM, %d SIGKILL, %d finished first) in %d s%n",
-                    runMillis, KILLS, sigterm, sigkill, finished, seconds);
-            assertThat(sigterm + sigkill).isGreaterThanOrEqualTo(KILLS / 2);
+            System.out.printf("KillSafetyTest: one run %d ms; %d starts: %d SIGTERM, %d SIGKILL (%d of them in the exit"
+                    + " window after the hand-over), %d finished first; %d s%n", runMillis, i, sigterm, sigkill,
+                    afterHandOver, finished, seconds);
+            assertThat(afterHandOver).as("kills after the hand-over leave files: rare").isLessThanOrEqualTo(KILLS / 10);
+            assertThat(sigterm + sigkill).isGreaterThanOrEqualTo(KILLS);
         }
     }
 
