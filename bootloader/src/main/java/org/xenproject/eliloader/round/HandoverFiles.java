@@ -111,10 +111,10 @@ public final class HandoverFiles {
             try {
                 Files.writeString(runDirectory.resolve(RunDirectory.PUBLISHED), finalName + "\n",
                         StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                Files.createLink(target, work);
+                link(work, target);
             } catch (FileAlreadyExistsException e) {
                 continue;
-            } catch (IOException | UnsupportedOperationException e) {
+            } catch (IOException e) {
                 throw new BootloaderException(ErrorCode.INTERNAL_ERROR, "Cannot move a finished file into "
                         + directory + ": " + e.getMessage(), e);
             }
@@ -125,6 +125,21 @@ public final class HandoverFiles {
         }
         throw new BootloaderException(ErrorCode.INTERNAL_ERROR, "Cannot find a free name for " + name + " in "
                 + directory + ".");
+    }
+
+    /**
+     * Gives {@code work} the name {@code target}, never replacing a file there: a hard link (the
+     * old name is removed by the caller), else, on a file system without them, a rename (the run's
+     * directory is inside the output directory, so never a copy) that checks the name first.
+     */
+    private static void link(Path work, Path target) throws IOException {
+        try {
+            Files.createLink(target, work);
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+            Files.move(work, target); // a rename in the same file system; refuses a taken name
+        }
     }
 
     /** Deletes one file this run made but no longer needs (e.g. a vendor initrd after patching). */
