@@ -22,6 +22,7 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.error.MessageText;
 import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.source.Attempts;
 import org.xenproject.eliloader.source.InstallSource;
@@ -361,6 +362,17 @@ public final class HttpSource implements InstallSource {
         if (response.code() == 407) {
             response.close();
             throw proxyRefused(request.url());
+        }
+        String declared = response.header("Content-Length");
+        if (declared != null && !declared.strip().matches("\\d{1,18}")) {
+            // OkHttp would take "-5" as a length and fail deep inside the read (and the close)
+            try {
+                response.close();
+            } catch (RuntimeException ignored) {
+                // the connection is dropped either way
+            }
+            throw BootloaderException.invalidSource("The server sent an invalid Content-Length ("
+                    + MessageText.quoted(declared, 40) + ") for " + mask(request.url()) + ".");
         }
         return response;
     }
