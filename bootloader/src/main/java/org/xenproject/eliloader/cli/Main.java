@@ -31,6 +31,16 @@ public final class Main {
         // at once: the files handed over became the caller's in run(), so the time in which a kill
         // leaves them behind for nobody is the JVM's teardown; halt skips the shutdown sequence
         // (nothing of ours is left for it: the only hook is HandoverFiles', for kills)
+        if (HandoverFiles.stopping()) {
+            // a SIGTERM's shutdown is removing the files: let it finish and end the process (143)
+            while (true) {
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    // wait for the shutdown
+                }
+            }
+        }
         Runtime.getRuntime().halt(status);
     }
 

@@ -31,13 +31,15 @@ import org.xenproject.eliloader.error.ErrorCode;
 public final class HandoverFiles {
     private static final Set<HandoverFiles> ACTIVE = new LinkedHashSet<>();
     private static boolean hookInstalled;
+    /** Set by the shutdown hook, under the lock of {@code ACTIVE}, before it removes anything. */
+    private static boolean stopping;
 
     private final Path directory;
     private final Path runDirectory;
     private final List<Path> created = new ArrayList<>();
     private final List<Path> published = new ArrayList<>();
     private boolean runDirectoryMade;
-    private boolean handedOver;
+    private volatile boolean handedOver;
     private boolean closed;
 
     public HandoverFiles(Path directory) {
@@ -212,20 +214,28 @@ public final class HandoverFiles {
      * good, so the private directories that listed them go. Called last by the entry point.
      */
     public static void finishRun() {
-        List<HandoverFiles> active;
+        List<HandoverFiles> done = new ArrayList<>();
         synchronized (ACTIVE) {
-            active = new ArrayList<>(ACTIVE);
-        }
-        for (HandoverFiles files : active) {
-            if (files.isHandedOver()) {
-                unregister(files);
-                RunDirectory.deleteTree(files.runDirectory);
+            if (stopping) {
+                return; // SIGTERM came first: the hook removes them, and the exit is not a success
             }
+            for (HandoverFiles files : ACTIVE) {
+                if (files.handedOver) {
+                    done.add(files);
+                }
+            }
+            ACTIVE.removeAll(done);
+        }
+        for (HandoverFiles files : done) {
+            RunDirectory.deleteTree(files.runDirectory);
         }
     }
 
-    private synchronized boolean isHandedOver() {
-        return handedOver;
+    /** Whether a SIGTERM (or another shutdown) has begun removing this process's files: no success exit then. */
+    public static boolean stopping() {
+        synchronized (ACTIVE) {
+            return stopping;
+        }
     }
 
     private void checkOpen() {
@@ -258,6 +268,7 @@ public final class HandoverFiles {
     private static void discardActive() {
         List<HandoverFiles> active;
         synchronized (ACTIVE) {
+            stopping = true;
             active = new ArrayList<>(ACTIVE);
         }
         if (active.isEmpty()) {
