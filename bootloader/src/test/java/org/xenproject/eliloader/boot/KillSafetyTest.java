@@ -193,6 +193,29 @@ class KillSafetyTest {
         }
     }
 
+    @Test
+    void sigtermDuringTheDownloadCleansUpLikeAFailure() throws Exception {
+        try (SlowTreeServer server = new SlowTreeServer(tree(), 500, Duration.ofMillis(150))) {
+            Path store = dir.resolve("store.json");
+            Path out = dir.resolve("out");
+            VmStoreFixture vm = VmStoreFixture.vm().other("install-repository", server.url());
+            vm.writeTo(store);
+            Object before = vmRecord(store);
+            Process p = start(store, out, dir.resolve("stdout"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!hasRunFile(out) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(hasRunFile(out)).isTrue();
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(143);
+            assertThat(BootHarness.filesIn(out)).isEmpty();
+            assertThat(Files.readString(dir.resolve("stdout"))).isEmpty();
+            assertThat(vmRecord(store)).isEqualTo(before);
+        }
+    }
+
     private static boolean hasRunFile(Path out) throws IOException {
         for (Path d : BootHarness.filesIn(out)) {
             if (Files.isDirectory(d) && !BootHarness.filesIn(d).isEmpty()) {
