@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.error.MessageText;
+import org.xenproject.eliloader.error.Secrets;
 
 /**
  * The three ways callers read a bootloader's answer. Values that would break a format are
@@ -82,7 +84,8 @@ public enum OutputFormat {
         }
         if (!quotesBalanced(args)) {
             throw BootloaderException.invalidSource("The kernel arguments have an unbalanced double quote,"
-                    + " which would make the kernel swallow the arguments after it: " + printable(args));
+                    + " which would make the kernel swallow the arguments after it: "
+                    + MessageText.printable(Secrets.mask(printable(args))));
         }
     }
 

@@ -17,6 +17,7 @@ import org.xenproject.eliloader.install.Installer;
 import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.profile.ProfileRegistry;
 import org.xenproject.eliloader.round.CallerRequest;
+import org.xenproject.eliloader.round.RunDirectory;
 import org.xenproject.eliloader.toolstack.RecordEdit;
 import org.xenproject.eliloader.toolstack.Toolstack;
 import org.xenproject.eliloader.toolstack.ToolstackFactory;
@@ -52,6 +53,8 @@ final class BootCommand {
             throw BootloaderException.usage("The boot DISK argument is required.");
         }
         boolean keepInstalling = settings.flag(Setting.KEEP_INSTALLING);
+        // what killed runs left in the shared output directory (see RunDirectory)
+        RunDirectory.sweep(settings.requirePath(Setting.OUTPUT_DIRECTORY));
         try (Toolstack toolstack = ToolstackFactory.open(settings)) {
             VmRecord vm = toolstack.readVm(commandLine.vmUuid);
             String kernelArgs = commandLine.caller().vmArgs(commandLine.callerArgs, vm.pvArgs());

@@ -6,7 +6,11 @@ import java.util.List;
 
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.error.HostileInput;
+import org.xenproject.eliloader.error.MessageText;
+import org.xenproject.eliloader.error.Secrets;
 import org.xenproject.eliloader.log.Log;
+import org.xenproject.eliloader.round.HandoverFiles;
 
 /**
  * Entry point. Every failure leaves as {@code RuntimeError: CODE} and one sentence on stderr,
@@ -14,13 +18,30 @@ import org.xenproject.eliloader.log.Log;
  * {@code RuntimeError: } and xapi shows it to the user.
  */
 public final class Main {
+    /** The longest error sentence: outside text quoted in it is bounded, this bounds the rest. */
+    static final int MAX_SENTENCE = 1500;
+
     private Main() {
     }
 
     public static void main(String[] args) {
         int status = run(Arrays.asList(args), System.getenv(), System.out, System.err);
         System.out.flush();
-        System.exit(status);
+        System.err.flush();
+        // at once: the files handed over became the caller's in run(), so the time in which a kill
+        // leaves them behind for nobody is the JVM's teardown; halt skips the shutdown sequence
+        // (nothing of ours is left for it: the only hook is HandoverFiles', for kills)
+        if (HandoverFiles.stopping()) {
+            // a SIGTERM's shutdown is removing the files: let it finish and end the process (143)
+            while (true) {
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    // wait for the shutdown
+                }
+            }
+        }
+        Runtime.getRuntime().halt(status);
     }
 
     /** Runs one command and returns its exit status; never throws. */
@@ -31,6 +52,9 @@ public final class Main {
         try {
             if (!args.isEmpty() && args.get(0).equals("profiles")) {
                 return new ProfilesCommand(args.subList(1, args.size()), environment, out).run();
+            }
+            if (!args.isEmpty() && args.get(0).equals("cleanup")) {
+                return new CleanupCommand(args.subList(1, args.size()), environment, out).run();
             }
             if (!args.isEmpty() && args.get(0).equals("probe")) {
                 return new ProbeCommand(args.subList(1, args.size()), environment, out).run();
@@ -46,7 +70,7 @@ public final class Main {
             out.flush();
             Log.info("failed: " + e.code() + ": " + e.getMessage());
             if (debug) {
-                e.printStackTrace(err);
+                printTrace(err, e);
             }
             if (e.code() == ErrorCode.USAGE) {
                 err.print(usageFor(args));
@@ -54,26 +78,46 @@ public final class Main {
             report(err, e.code(), e.getMessage());
             return e.exitStatus();
         } catch (RuntimeException | Error e) {
+            BootloaderException named = HostileInput.classify(e);
+            if (named != null) {
+                Log.info("failed: " + named.code() + ": " + named.getMessage());
+                if (debug) {
+                    printTrace(err, e);
+                }
+                report(err, named.code(), named.getMessage());
+                return named.exitStatus();
+            }
             Log.info("internal error: " + e);
             if (debug) {
-                e.printStackTrace(err);
+                printTrace(err, e);
             }
             report(err, ErrorCode.INTERNAL_ERROR, "Unexpected failure (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); run with --debug for details.");
             return ErrorCode.INTERNAL_ERROR.exitStatus();
         } finally {
             Log.flush(environment);
+            // last: until now a kill is a failed start, and the files handed over are still removed
+            HandoverFiles.finishRun();
         }
     }
 
     private static String usageFor(List<String> args) {
         String first = args.isEmpty() ? "" : args.get(0);
         return first.equals("profiles") ? ProfilesCommand.USAGE : first.equals("probe") ? ProbeCommand.USAGE
-                : CommandLine.usage();
+                : first.equals("cleanup") ? CleanupCommand.USAGE : CommandLine.usage();
     }
 
+    /** --debug: the stack trace, its messages masked like every other line. */
+    private static void printTrace(PrintStream err, Throwable e) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(trace));
+        err.print(Secrets.mask(trace.toString()));
+    }
+
+    /** The contract's two lines; the sentence masked and bounded, whatever code made it. */
     private static void report(PrintStream err, ErrorCode code, String sentence) {
-        String oneLine = sentence == null ? code.name() : sentence.replace('\r', ' ').replace('\n', ' ');
+        String oneLine = sentence == null ? code.name()
+                : MessageText.printable(Secrets.mask(sentence.replace('\r', ' ').replace('\n', ' ')), MAX_SENTENCE);
         err.print("RuntimeError: " + code.name() + "\n" + oneLine + "\n");
         err.flush();
     }

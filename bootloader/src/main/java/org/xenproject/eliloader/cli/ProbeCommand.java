@@ -17,6 +17,7 @@ import org.xenproject.eliloader.config.InstallKey;
 import org.xenproject.eliloader.config.Setting;
 import org.xenproject.eliloader.config.Settings;
 import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.error.Secrets;
 import org.xenproject.eliloader.install.BootPlan;
 import org.xenproject.eliloader.install.InstallRequest;
 import org.xenproject.eliloader.install.Installer;
@@ -26,6 +27,7 @@ import org.xenproject.eliloader.profile.RoundPlan;
 import org.xenproject.eliloader.round.CallerRequest;
 import org.xenproject.eliloader.round.FetchBootFiles;
 import org.xenproject.eliloader.round.FetchedFile;
+import org.xenproject.eliloader.round.RunDirectory;
 import org.xenproject.eliloader.source.Repository;
 import org.xenproject.eliloader.toolstack.RecordEdit;
 
@@ -121,7 +123,7 @@ final class ProbeCommand {
                 file("initrd", report.ramdisk(), profile);
             }
             String args = report.kernelArgs();
-            line("kernel args", password == null || password.isEmpty() ? args : args.replace(password, "********"));
+            line("kernel args", args); // the VNC password masked by line()
         } else {
             line("kernel", "none fetched in round " + report.round() + " (its actions hand over to other code)");
         }
@@ -150,12 +152,15 @@ final class ProbeCommand {
     }
 
     private void line(String key, String value) {
-        out.print(key + ": " + value + "\n");
+        out.print(key + ": " + Secrets.mask(value) + "\n");
     }
 
     private static Path scratchDirectory() {
         try {
-            return Files.createTempDirectory("eliloader-probe.");
+            // named by the run, so the next probe removes one a killed probe left
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            RunDirectory.sweepScratch(tmp, "eliloader-probe.");
+            return Files.createTempDirectory(tmp, "eliloader-probe." + RunDirectory.self() + ".");
         } catch (IOException e) {
             throw BootloaderException.internal("Cannot create a scratch folder: " + e.getMessage(), e);
         }

@@ -98,6 +98,7 @@ final class ProfilesCommand {
         List<String> problems = new ArrayList<>();
         List<ProfileDocument> documents = new ArrayList<>();
         if (files.isEmpty()) {
+            problems.addAll(registry.skipped()); // files that did not even load
             registry.ids().forEach(id -> documents.add(registry.document(id).orElseThrow()));
         } else {
             for (String file : files) {

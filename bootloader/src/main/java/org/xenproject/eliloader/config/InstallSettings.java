@@ -3,6 +3,7 @@ package org.xenproject.eliloader.config;
 import java.util.Map;
 
 import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.error.Secrets;
 
 /**
  * The VM settings: the install keys of a VM's other-config ({@link InstallKey}), parsed and
@@ -42,6 +43,10 @@ public record InstallSettings(String repository, String distro, String arch, int
             throw BootloaderException.invalidSource(InstallKey.VNC.described() + " is " + Values.quote(vncText)
                     + "; it must be true or false.");
         }
+        // what is secret in the record is known from here on to every message and log line
+        Secrets.register(value(oc, InstallKey.VNC_PASSWORD));
+        Secrets.registerUserInfo(repository);
+        Secrets.registerUserInfo(value(oc, InstallKey.PROXY));
         return new InstallSettings(repository, oc.getOrDefault(InstallKey.DISTRO.key(), "rhlike").strip(),
                 oc.getOrDefault(InstallKey.ARCH.key(), "i386").strip(), round.intValue(), vnc,
                 value(oc, InstallKey.VNC_PASSWORD), value(oc, InstallKey.ARGS), value(oc, InstallKey.KERNEL),

@@ -17,6 +17,11 @@ public enum Setting {
     /** Debug switch (the original's never-latch): record nothing, so the VM stays in its install round. */
     KEEP_INSTALLING("keep-installing", "ELILOADER_KEEP_INSTALLING", Kind.FLAG, "false"),
     CA_FILE("ca-file", "ELILOADER_CA_FILE", Kind.PATH, null),
+    /**
+     * The directories {@code file://} repositories may lie in, ':'-separated; none by default, so
+     * {@code file://} is refused until the host names some ({@code /} is never one).
+     */
+    FILE_ROOTS("file-roots", "ELILOADER_FILE_ROOTS", Kind.TEXT, null),
     CACHE_DIR("cache-dir", "ELILOADER_CACHE_DIR", Kind.PATH, "/var/cache/eliloader"),
     OUTPUT_DIRECTORY("output-directory", "ELILOADER_OUTPUT_DIRECTORY", Kind.PATH, "/var/run/xend/boot"),
     /** Read timeout of network sources (every scheme, despite the name), in seconds. */

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.xenproject.eliloader.config.InstallKey;
 import org.xenproject.eliloader.config.InstallSettings;
 import org.xenproject.eliloader.config.Settings;
+import org.xenproject.eliloader.error.Secrets;
 import org.xenproject.eliloader.round.CallerRequest;
 import org.xenproject.eliloader.source.Repository;
 import org.xenproject.eliloader.toolstack.Vbd;
@@ -43,7 +44,11 @@ public record InstallRequest(VmRecord vm, InstallSettings install, Settings host
             Function<String, String> secretByUuid) {
         InstallSettings install = InstallSettings.of(vm.uuid(), vm.otherConfig());
         String secretUuid = install.repositorySecret();
-        Supplier<String> secret = secretUuid == null ? () -> null : () -> secretByUuid.apply(secretUuid);
+        Supplier<String> secret = secretUuid == null ? () -> null : () -> {
+            String value = secretByUuid.apply(secretUuid);
+            Secrets.register(value);
+            return value;
+        };
         return new InstallRequest(vm, install, host, caller, secret, null);
     }
 

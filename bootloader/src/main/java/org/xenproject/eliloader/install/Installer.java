@@ -21,6 +21,7 @@ import org.xenproject.eliloader.source.RetryPolicy;
 import org.xenproject.eliloader.source.SourceFactory;
 import org.xenproject.eliloader.source.SourceOptions;
 import org.xenproject.eliloader.source.TreeFiles;
+import org.xenproject.eliloader.source.file.FileSource;
 
 /**
  * The install pipeline, the same under every entry point ({@code boot} for the toolstacks,
@@ -81,6 +82,7 @@ public final class Installer {
                         host.duration(Setting.HTTP_TIMEOUT_SECONDS), host.duration(Setting.FETCH_TIMEOUT_SECONDS))
                 .withRetry(retry).withProxy(request.install().proxy()).withCaFile(host.path(Setting.CA_FILE).orElse(null))
                 .withBootDisk(caller.hasDisk() ? Path.of(caller.disk()) : null)
-                .withSecret(request.repositorySecret());
+                .withSecret(request.repositorySecret())
+                .withFileRoots(FileSource.roots(host.get(Setting.FILE_ROOTS).orElse("")));
     }
 }

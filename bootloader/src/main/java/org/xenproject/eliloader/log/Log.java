@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.xenproject.eliloader.error.MessageText;
+import org.xenproject.eliloader.error.Secrets;
+
 /**
  * The run's log. Lines go to syslog (the journal on current dom0s) through {@code logger}, in
  * one batch at the end of the run so that a boot pays for at most one short process; Java has
@@ -20,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 public final class Log {
     private static final List<String> LINES = new ArrayList<>();
     private static boolean echo;
+    /** A syslog line longer than this is cut: outside text quoted in it is bounded anyway. */
+    static final int MAX_LINE = 2000;
     static final Path LOGGER = Path.of("/usr/bin/logger");
     static final Path SYSLOG_SOCKET = Path.of("/dev/log");
     private static Path logger = LOGGER;
@@ -32,7 +37,9 @@ public final class Log {
         echo = on;
     }
 
+    /** Adds a line to the log; secrets are masked and the line is bounded ({@code Secrets}, {@code MessageText}). */
     public static synchronized void info(String message) {
+        message = MessageText.printable(Secrets.mask(message), MAX_LINE);
         LINES.add(message);
         if (echo) {
             System.err.println("eliloader: " + message);

@@ -106,7 +106,8 @@ public final class Detector {
             StringBuilder line = new StringBuilder(found.get().path());
             for (Map.Entry<String, Pattern> fact : condition.getValue().entrySet()) {
                 String value = found.get().facts().get(fact.getKey());
-                if (value == null || !fact.getValue().matcher(value).find()) {
+                if (value == null || !BoundedRegex.find(fact.getValue(), value, profile.origin() + " detect "
+                        + condition.getKey() + "." + fact.getKey())) {
                     return Optional.empty();
                 }
                 boolean shortValue = value.length() <= 120 && value.indexOf('\n') < 0;

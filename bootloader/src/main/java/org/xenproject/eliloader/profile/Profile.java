@@ -34,6 +34,10 @@ public final class Profile {
     /** Metadata kinds a {@code detect} rule can test. */
     public static final Set<String> DETECT_KINDS = Set.of("treeinfo", "discinfo", "suse-content", "suse-products",
             "disk-info", "file", "setting");
+    /** The facts each metadata kind yields (TreeMetadata); suse-content's are its keys, any. */
+    static final Map<String, Set<String>> FACTS = Map.of("treeinfo", Set.of("family", "version", "arch", "variant",
+            "short"), "discinfo", Set.of("release", "arch"), "suse-products", Set.of("path", "name", "version"),
+            "disk-info", Set.of("content"), "file", Set.of("content"));
     /** Kinds of published checksums a profile can name. */
     public static final Set<String> CHECKSUM_TYPES = Set.of("treeinfo", "suse-content", "sums");
     public static final Set<String> ALGORITHMS = Set.of("sha256", "sha1", "md5", "sha512");
@@ -184,6 +188,10 @@ public final class Profile {
         f.checkKeys("vnc-password", rule.keySet(), Set.of("min-length", "max-length", "required"));
         this.vncPassword = new PasswordRule(f.integer("vnc-password.min-length", rule.get("min-length")),
                 f.integer("vnc-password.max-length", rule.get("max-length")));
+        if (vncPassword.maxLength() > 0 && vncPassword.minLength() > vncPassword.maxLength()) {
+            throw f.error("vnc-password.min-length", "vnc-password.min-length " + vncPassword.minLength()
+                    + " is more than max-length " + vncPassword.maxLength() + ": no password could suit it");
+        }
         this.rounds = RoundPlan.of(f.rounds());
         Map<String, Object> cdrom = f.map("cdrom");
         f.checkKeys("cdrom", cdrom.keySet(), CDROM_KEYS);
@@ -605,6 +613,15 @@ public final class Profile {
                     if (facts.isEmpty()) {
                         throw error(kindPath, kindPath + " tests no fact");
                     }
+                    Set<String> known = FACTS.get(kind.getKey());
+                    for (String fact : facts.keySet()) {
+                        boolean treeinfoKey = kind.getKey().equals("treeinfo") && fact.indexOf('.') > 0;
+                        if (known != null && !known.contains(fact) && !treeinfoKey) {
+                            throw error(kindPath + "." + fact, kindPath + " tests the unknown fact \"" + fact
+                                    + "\"; " + kind.getKey() + " has " + new java.util.TreeSet<>(known)
+                                    + (kind.getKey().equals("treeinfo") ? " and SECTION.KEY" : ""));
+                        }
+                    }
                     Map<String, Pattern> patterns = new LinkedHashMap<>();
                     facts.forEach((fact, regex) -> {
                         try {
@@ -734,7 +751,7 @@ public final class Profile {
         }
 
         ProfileException error(String path, String message) {
-            return ProfileException.at(origin, lines.applyAsInt(path), message);
+            return ProfileException.at(origin, lines.applyAsInt(path), message).at(path);
         }
     }
 

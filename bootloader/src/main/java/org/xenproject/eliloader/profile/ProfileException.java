@@ -5,8 +5,31 @@ import org.xenproject.eliloader.error.ErrorCode;
 
 /** A profile file that cannot be used; the message names the file (and the line when known). */
 public class ProfileException extends BootloaderException {
+    private static final long serialVersionUID = 1L;
+
+    /** The key path the problem is at ({@code args.repository}); empty when not known. */
+    private String path = "";
+
     public ProfileException(String message) {
         super(ErrorCode.INTERNAL_ERROR, message);
+    }
+
+    /** The same problem, knowing the key path it is at. */
+    ProfileException at(String keyPath) {
+        this.path = keyPath == null ? "" : keyPath;
+        return this;
+    }
+
+    /** The top-level key the problem is under, or empty. */
+    String topKey() {
+        int end = path.length();
+        for (int i = 0; i < path.length(); i++) {
+            if (path.charAt(i) == '.' || path.charAt(i) == '[') {
+                end = i;
+                break;
+            }
+        }
+        return path.substring(0, end);
     }
 
     /** {@code ORIGIN:LINE: problem}, or {@code ORIGIN: problem} when the line is unknown (0). */

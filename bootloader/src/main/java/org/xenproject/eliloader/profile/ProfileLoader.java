@@ -19,7 +19,14 @@ import java.util.stream.Stream;
 
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.common.Anchor;
 import org.snakeyaml.engine.v2.constructor.StandardConstructor;
+import org.snakeyaml.engine.v2.events.AliasEvent;
+import org.snakeyaml.engine.v2.events.CollectionEndEvent;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
+import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -27,6 +34,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.xenproject.eliloader.log.Log;
 
 /**
  * Reads profile files ({@code *.yaml}) from the jar's {@code distro-profiles/} folder and from
@@ -79,6 +87,15 @@ public final class ProfileLoader {
 
     /** Every {@code *.yaml} of a directory, sorted by name; a missing directory has none. */
     public static List<ProfileDocument> fromDirectory(Path dir) {
+        return fromDirectory(dir, new ArrayList<>());
+    }
+
+    /**
+     * Every loadable {@code *.yaml} of a directory, sorted by name. A file that cannot be read or
+     * parsed (bad YAML, over a bound, a null value) is logged, added to {@code skipped} and left
+     * out: a site's broken file must not stop the VMs that do not use it.
+     */
+    public static List<ProfileDocument> fromDirectory(Path dir, List<String> skipped) {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
@@ -90,7 +107,12 @@ public final class ProfileLoader {
         }
         List<ProfileDocument> result = new ArrayList<>();
         for (Path file : files) {
-            result.add(fromFile(file));
+            try {
+                result.add(fromFile(file));
+            } catch (ProfileException e) {
+                Log.info("profile file skipped: " + e.getMessage());
+                skipped.add(e.getMessage());
+            }
         }
         return result;
     }
@@ -146,11 +168,27 @@ public final class ProfileLoader {
         return id == null ? defaultId : id.toString();
     }
 
+    /** The largest profile file, in characters: the shipped ones are a few KB. */
+    static final int MAX_CHARS = 256 * 1024;
+    /** The deepest nesting of mappings and lists: the shipped profiles need 6. */
+    static final int MAX_DEPTH = 32;
+    /** The most nodes a file may come to, aliases expanded: bounds every later walk over it. */
+    static final long MAX_NODES = 20_000;
+    /** Aliases to collections snakeyaml accepts in one file. */
+    static final int MAX_ALIASES = 20;
+
     static ProfileDocument parseText(String defaultId, String origin, String text) {
-        LoadSettings settings = LoadSettings.builder().setLabel(origin).setAllowDuplicateKeys(false).build();
+        LoadSettings settings = LoadSettings.builder().setLabel(origin).setAllowDuplicateKeys(false)
+                .setMaxAliasesForCollections(MAX_ALIASES).setCodePointLimit(MAX_CHARS + 1).build();
+        if (text.length() > MAX_CHARS) {
+            throw ProfileException.at(origin, 0, "is " + text.length() + " characters long; a profile may have at most "
+                    + MAX_CHARS + ".");
+        }
         Object root;
         Map<String, Integer> lines = new LinkedHashMap<>();
         try {
+            checkBounds(settings, origin, text); // before anything recursive or expanding runs
+
             Optional<Node> node = new Compose(settings).composeString(text);
             node.ifPresent(n -> recordLines(n, "", lines));
             root = new StandardConstructor(settings).constructSingleDocument(node);
@@ -164,10 +202,80 @@ public final class ProfileLoader {
         if (!(root instanceof Map<?, ?> map)) {
             throw ProfileException.at(origin, 1, "a profile must be a YAML mapping of keys.");
         }
+        checkNoNull(root, "", lines, origin);
         Map<String, Object> data = new LinkedHashMap<>();
         map.forEach((k, v) -> data.put(String.valueOf(k), v));
         Object id = data.get("id");
         return new ProfileDocument(id == null ? defaultId : id.toString(), origin, data, Map.copyOf(lines));
+    }
+
+    /**
+     * Streams the file's parse events (the parser is not recursive) and refuses it when mappings
+     * and lists nest deeper than {@link #MAX_DEPTH} or when, aliases expanded, it comes to more
+     * than {@link #MAX_NODES} nodes (an alias counts as the size of what it names, so a "billion
+     * laughs" file under snakeyaml's alias limit is refused in linear time).
+     */
+    private static void checkBounds(LoadSettings settings, String origin, String text) {
+        java.util.Deque<long[]> open = new java.util.ArrayDeque<>();
+        java.util.Deque<String> anchors = new java.util.ArrayDeque<>();
+        Map<String, Long> sizes = new java.util.HashMap<>();
+        long total = 0;
+        for (Event event : new Parse(settings).parseString(text)) {
+            int line = event.getStartMark().map(m -> m.getLine() + 1).orElse(0);
+            long add = 0;
+            if (event instanceof CollectionStartEvent start) {
+                if (open.size() >= MAX_DEPTH) {
+                    throw ProfileException.at(origin, line, "nests mappings and lists deeper than " + MAX_DEPTH
+                            + " levels.");
+                }
+                open.push(new long[] {1});
+                anchors.push(start.getAnchor().map(Anchor::getValue).orElse(""));
+                continue;
+            } else if (event instanceof CollectionEndEvent) {
+                long size = open.pop()[0];
+                String anchor = anchors.pop();
+                if (!anchor.isEmpty()) {
+                    sizes.put(anchor, size);
+                }
+                add = size;
+            } else if (event instanceof ScalarEvent scalar) {
+                scalar.getAnchor().ifPresent(a -> sizes.put(a.getValue(), 1L));
+                add = 1;
+            } else if (event instanceof AliasEvent alias) {
+                add = sizes.getOrDefault(alias.getAlias().getValue(), 1L);
+            }
+            if (add == 0) {
+                continue;
+            }
+            long size = open.isEmpty() ? (total += add) : (open.peek()[0] += add);
+            if (size > MAX_NODES) {
+                throw ProfileException.at(origin, line, "comes to more than " + MAX_NODES
+                        + " values once its aliases are expanded.");
+            }
+        }
+    }
+
+    /** A key without a value ({@code key:}, {@code ~}, {@code null}) is an error at its line, never a null later. */
+    private static void checkNoNull(Object value, String path, Map<String, Integer> lines, String origin) {
+        if (value instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                String child = path.isEmpty() ? String.valueOf(e.getKey()) : path + "." + e.getKey();
+                if (e.getKey() == null || e.getValue() == null) {
+                    throw ProfileException.at(origin, lines.getOrDefault(child, 0), child + " has no value (null); give"
+                            + " one, or leave the key out.");
+                }
+                checkNoNull(e.getValue(), child, lines, origin);
+            }
+        } else if (value instanceof List<?> l) {
+            for (int i = 0; i < l.size(); i++) {
+                String child = path + "[" + i + "]";
+                if (l.get(i) == null) {
+                    throw ProfileException.at(origin, lines.getOrDefault(child, lines.getOrDefault(path, 0)), child
+                            + " has no value (null).");
+                }
+                checkNoNull(l.get(i), child, lines, origin);
+            }
+        }
     }
 
     /** Walks the composed tree and notes the line where each value starts, by path. */

@@ -22,6 +22,8 @@ public final class ProfileRegistry {
     private final Map<String, ProfileDocument> documents;
     private final Map<String, List<String>> overridden;
     private final Map<String, Profile> resolved = new LinkedHashMap<>();
+    /** The files left out because they could not be loaded, with why ({@code profiles validate} shows them). */
+    private final List<String> skipped = new ArrayList<>();
 
     private ProfileRegistry(Map<String, ProfileDocument> documents, Map<String, List<String>> overridden) {
         this.documents = documents;
@@ -43,10 +45,13 @@ public final class ProfileRegistry {
     /** The built-in profiles, then each directory in turn. */
     public static ProfileRegistry load(List<Path> directories) {
         List<ProfileDocument> all = new ArrayList<>(ProfileLoader.fromClasspath());
+        List<String> skipped = new ArrayList<>();
         for (Path dir : directories) {
-            all.addAll(ProfileLoader.fromDirectory(dir));
+            all.addAll(ProfileLoader.fromDirectory(dir, skipped));
         }
-        return of(all);
+        ProfileRegistry registry = of(all);
+        registry.skipped.addAll(skipped);
+        return registry;
     }
 
     /**
@@ -72,12 +77,18 @@ public final class ProfileRegistry {
         List<ProfileDocument> all = new ArrayList<>(documents.values());
         all.addAll(more);
         ProfileRegistry result = of(all);
+        result.skipped.addAll(skipped);
         overridden.forEach((id, origins) -> result.overridden.merge(id, origins, (a, b) -> {
             List<String> merged = new ArrayList<>(b);
             merged.addAll(a);
             return merged;
         }));
         return result;
+    }
+
+    /** The problems of the files left out when loading (one message each, {@code FILE[:LINE]: …}). */
+    public List<String> skipped() {
+        return List.copyOf(skipped);
     }
 
     /** Every profile id, in load order. */
@@ -180,10 +191,9 @@ public final class ProfileRegistry {
     public List<String> validate(List<ProfileDocument> which) {
         List<String> problems = new ArrayList<>();
         for (ProfileDocument doc : which) {
-            try {
-                Profile.checked(doc);
-            } catch (ProfileException e) {
-                problems.add(e.getMessage());
+            List<String> own = ownProblems(doc);
+            if (!own.isEmpty()) {
+                problems.addAll(own);
                 continue;
             }
             Map<String, Object> merged;
@@ -202,6 +212,28 @@ public final class ProfileRegistry {
             }
             problems.addAll(checkTemplates(doc, profile));
             problems.addAll(checkAliases(doc, profile));
+        }
+        return problems;
+    }
+
+    /**
+     * Every problem of the document's own keys, not only the first: after a problem under a
+     * top-level key, that key is left out and the rest checked again.
+     */
+    private static List<String> ownProblems(ProfileDocument doc) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Object> data = new LinkedHashMap<>(doc.data());
+        for (int round = 0; round < 64; round++) {
+            try {
+                Profile.checked(new ProfileDocument(doc.id(), doc.origin(), data, doc.lines()));
+                return problems;
+            } catch (ProfileException e) {
+                problems.add(e.getMessage());
+                String key = e.topKey();
+                if (key.isEmpty() || data.remove(key) == null) {
+                    return problems;
+                }
+            }
         }
         return problems;
     }

@@ -33,6 +33,11 @@ public record FetchedFile(Path path, long size, String md5Hex, String source, St
         }
     }
 
+    /** The same file under another path (moved to its final name). */
+    public FetchedFile at(Path moved) {
+        return new FetchedFile(moved, size, md5Hex, source, verification);
+    }
+
     public boolean verified() {
         return verification != null;
     }

@@ -82,7 +82,9 @@ public final class InstallRound {
             throw BootloaderException.internal("Round " + round + " of " + context.profile().id()
                     + " produced no kernel.", null);
         }
-        String args = KernelArgs.build(context, context.caller().kernelArgs());
+        String args = GuestCommandLine.check(KernelArgs.build(context, context.caller().kernelArgs()));
+        // complete now: only now do the files get the names the answer gives the caller
+        produced = produced.published(context.handover());
         BootEntry entry = new BootEntry(produced.kernel().path(),
                 produced.ramdisk() == null ? null : produced.ramdisk().path(), args);
         return new Outcome(produced, entry, edits, bookkeeping.cleanup(), skipped);

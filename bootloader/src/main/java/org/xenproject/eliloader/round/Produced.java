@@ -52,6 +52,13 @@ public record Produced(FetchedFile kernel, FetchedFile ramdisk, List<RecordEdit>
         return new Produced(kernel, patched, edits, pygrubAnswer, layout);
     }
 
+    /** The same, with the kernel and initrd moved to their final names by {@code publish}. */
+    public Produced published(HandoverFiles handover) {
+        FetchedFile k = kernel == null ? null : kernel.at(handover.publish(kernel.path()));
+        FetchedFile r = ramdisk == null ? null : ramdisk.at(handover.publish(ramdisk.path()));
+        return new Produced(k, r, edits, pygrubAnswer, layout);
+    }
+
     /**
      * {@code PV-bootloader-args} as these edits leave them: the last value an action decided on,
      * else {@code recorded} (the VM's).

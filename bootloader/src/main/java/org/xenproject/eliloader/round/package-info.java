@@ -6,6 +6,8 @@
  * <p>A new action is a {@code RoundAction} registered by name in {@code Actions} (and in the
  * profile model's list, which a test keeps in step). Actions that read the guest's disk
  * through pygrub live in {@code round.pygrub}. Files for the caller are made through
- * {@code HandoverFiles}, which removes them on every path unless they were handed over.
+ * {@code HandoverFiles}, which makes them in the run's private directory ({@code RunDirectory}),
+ * moves them to their final names once complete, and removes them on every path (a failure,
+ * SIGTERM, or, after SIGKILL, the next run's sweep) unless they were handed over.
  */
 package org.xenproject.eliloader.round;

@@ -8,6 +8,8 @@ import java.util.OptionalInt;
 
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.MessageText;
+import org.xenproject.eliloader.error.Secrets;
+import org.xenproject.eliloader.source.nfs.NfsLocation;
 
 /**
  * An {@code install-repository} value, parsed once into its parts: scheme, server, port, path,
@@ -322,36 +324,14 @@ public final class Repository {
         return masked();
     }
 
-    /** Masks the password part of {@code scheme://user:password@host/...}. */
+    /** A URL (or any text holding one) for messages: {@link Secrets#mask}, bounded by {@link MessageText}. */
     public static String mask(String url) {
-        int schemeEnd = url.indexOf("://");
-        if (schemeEnd < 0) {
-            return url;
-        }
-        int authorityStart = schemeEnd + 3;
-        int slash = url.indexOf('/', authorityStart);
-        int at = url.lastIndexOf('@', slash < 0 ? url.length() : slash);
-        if (at < authorityStart) {
-            return url;
-        }
-        String userInfo = url.substring(authorityStart, at);
-        int colon = userInfo.indexOf(':');
-        String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
-        return url.substring(0, authorityStart) + user + (colon < 0 ? "" : ":***") + url.substring(at);
+        return MessageText.printable(Secrets.mask(url));
     }
 
-    private static final java.util.regex.Pattern URL_PASSWORD = java.util.regex.Pattern.compile(
-            "([A-Za-z][A-Za-z0-9+.-]*://[^\\s/@:]*):[^\\s/]*@");
-
-    /**
-     * Masks the password of every {@code scheme://user:password@} in a text such as a library's
-     * exception message.
-     */
+    /** Masks every secret in a text such as a library's exception message ({@link Secrets#mask}). */
     public static String maskAll(String text) {
-        if (text == null || !text.contains("://")) {
-            return text;
-        }
-        return URL_PASSWORD.matcher(text).replaceAll("$1:***@");
+        return Secrets.mask(text);
     }
 
     // ---- parsing helpers ---------------------------------------------------------------

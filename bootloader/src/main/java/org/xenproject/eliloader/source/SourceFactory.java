@@ -41,7 +41,7 @@ public final class SourceFactory {
             case HTTP, HTTPS -> new HttpSource(repository, options);
             case FTP -> FtpSource.open(repository, options);
             case SMB -> SmbSource.open(repository, options);
-            case FILE -> FileSource.of(repository);
+            case FILE -> FileSource.of(repository, options.fileRoots());
             case NFS -> NfsSource.open(repository, options);
             case CDROM -> IsoSource.open(options.bootDisk()); // the CD is the VM's boot disk
             default -> throw BootloaderException.unsupportedInstallMethod("Installing from "

@@ -2,6 +2,7 @@ package org.xenproject.eliloader.source;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -19,7 +20,8 @@ import java.util.function.Supplier;
  * {@code NfsOptions.from}).
  */
 public record SourceOptions(Duration connectTimeout, Duration readTimeout, Duration overallTimeout,
-        RetryPolicy retry, String proxy, Path caFile, Path bootDisk, Supplier<String> repositorySecret) {
+        RetryPolicy retry, String proxy, Path caFile, Path bootDisk, Supplier<String> repositorySecret,
+        List<Path> fileRoots) {
 
     /** The other-config key naming the secret that holds the repository password. */
     public static final String SECRET_KEY = "install-repository-secret";
@@ -35,38 +37,45 @@ public record SourceOptions(Duration connectTimeout, Duration readTimeout, Durat
         if (repositorySecret == null) {
             repositorySecret = () -> null;
         }
+        fileRoots = fileRoots == null ? List.of() : List.copyOf(fileRoots);
     }
 
     public static SourceOptions defaults() {
         return new SourceOptions(DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_OVERALL_TIMEOUT,
-                RetryPolicy.defaults(), null, null, null, null);
+                RetryPolicy.defaults(), null, null, null, null, null);
     }
 
     public SourceOptions withTimeouts(Duration connect, Duration read, Duration overall) {
-        return new SourceOptions(connect, read, overall, retry, proxy, caFile, bootDisk, repositorySecret);
+        return new SourceOptions(connect, read, overall, retry, proxy, caFile, bootDisk, repositorySecret, fileRoots);
     }
 
     public SourceOptions withRetry(RetryPolicy policy) {
         return new SourceOptions(connectTimeout, readTimeout, overallTimeout, policy, proxy, caFile, bootDisk,
-                repositorySecret);
+                repositorySecret, fileRoots);
     }
 
     public SourceOptions withProxy(String proxyUrl) {
         return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxyUrl, caFile, bootDisk,
-                repositorySecret);
+                repositorySecret, fileRoots);
     }
 
     public SourceOptions withCaFile(Path file) {
         return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, file, bootDisk,
-                repositorySecret);
+                repositorySecret, fileRoots);
     }
 
     public SourceOptions withBootDisk(Path disk) {
         return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, caFile, disk,
-                repositorySecret);
+                repositorySecret, fileRoots);
+    }
+
+    /** The directories {@code file://} repositories may lie in (the host's {@code file-roots}). */
+    public SourceOptions withFileRoots(List<Path> roots) {
+        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, caFile, bootDisk,
+                repositorySecret, roots);
     }
 
     public SourceOptions withSecret(Supplier<String> secret) {
-        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, caFile, bootDisk, secret);
+        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, caFile, bootDisk, secret, fileRoots);
     }
 }

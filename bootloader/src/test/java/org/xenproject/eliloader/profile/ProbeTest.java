@@ -92,7 +92,7 @@ class ProbeTest {
                 "layout: boot/i386/vmlinuz-xenpae\n",
                 "kernel: boot/i386/vmlinuz-xenpae " + described("sles10sp1/boot/i386/vmlinuz-xenpae")
                         + " verified: sha1 from content\n",
-                "kernel args: install=" + nginx.url("sles10sp1") + "/ vnc=1 vncpassword=********\n",
+                "kernel args: install=" + nginx.url("sles10sp1") + "/ vnc=1 vncpassword=***\n",
                 "record edits: other-config:install-profile=sles-10, other-config:install-round=2\n",
                 "round 1: fetch-boot-files; then install-round=2\n",
                 "round 2: domuloader-probe, pygrub-handoff; then PV-bootloader=pygrub\n");

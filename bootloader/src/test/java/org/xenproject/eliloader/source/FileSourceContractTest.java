@@ -15,6 +15,11 @@ class FileSourceContractTest extends InstallSourceContract {
             }
 
             @Override
+            public SourceOptions options() {
+                return SourceFixtures.quickOptions().withFileRoots(java.util.List.of(tree.getParent()));
+            }
+
+            @Override
             public void close() {
             }
         };

@@ -14,7 +14,8 @@ class FileSourceTest {
     private static final Path TREE = SourceFixtures.fixtureTree();
 
     private static InstallSource open(String url) {
-        return SourceFactory.open(Repository.parse(url), SourceOptions.defaults());
+        return SourceFactory.open(Repository.parse(url), SourceOptions.defaults().withFileRoots(
+                java.util.List.of(Path.of("/tmp"), SourceFixtures.fixtureTree().getParent())));
     }
 
     @Test

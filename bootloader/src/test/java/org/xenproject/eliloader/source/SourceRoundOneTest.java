@@ -180,7 +180,8 @@ class SourceRoundOneTest {
 
     private static Run boot(Via via, String tree, VmStoreFixture vm, Path dir, String... extra) {
         return BootHarness.of(vm).in(dir).disk(via.disk().apply(tree)).args("--ca-file=" + nginx.caCert()).args(extra)
-                .env("ELILOADER_FETCH_RETRIES", "1").boot().run();
+                .env("ELILOADER_FETCH_RETRIES", "1")
+                .env("ELILOADER_FILE_ROOTS", SourceFixtures.fixtureTree().getParent().toString()).boot().run();
     }
 
     private static Run boot(Via via, String tree, Path dir) {

@@ -32,7 +32,17 @@ public enum Compression {
     ZSTD("zstd");
 
     /** Memory the xz/lzma decoders may use; xz -9 needs 65 MiB, the kernel's own limit is lower. */
-    private static final int XZ_MEMORY_LIMIT_KIB = 256 * 1024;
+    private static final int XZ_MEMORY_LIMIT_KIB = memoryLimitKib(Runtime.getRuntime().maxMemory());
+
+    /**
+     * At most 256 MiB, and never more than the heap can give after what a run needs besides
+     * (48 MiB): a header asking for a dictionary the heap cannot hold is {@code LIMITS}, not an
+     * OutOfMemoryError (the launcher's heap is 128 MiB, which leaves room for xz -9's 64 MiB).
+     */
+    static int memoryLimitKib(long maxHeapBytes) {
+        long available = (maxHeapBytes - (48L << 20)) >> 10;
+        return (int) Math.max(32 << 10, Math.min(256 << 10, available));
+    }
     /** Java's xz encoder is slow (about 4 MB/s at preset 1 here, less at higher presets). */
     private static final int XZ_PRESET = 1;
     static final int GZIP_LEVEL = 6;

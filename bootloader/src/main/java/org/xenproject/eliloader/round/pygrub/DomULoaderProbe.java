@@ -42,7 +42,7 @@ public final class DomULoaderProbe implements RoundAction {
     public Produced run(InstallContext context, Produced soFar) {
         CallerRequest request = context.caller();
         String flavour = kernelFlavour(context);
-        try (PygrubProbe probe = PygrubProbe.open(request)) {
+        try (PygrubProbe probe = PygrubProbe.open(request, context.handover())) {
             Pygrub.Outcome menu = probe.run(List.of());
             if (menu.succeeded()) {
                 Log.info(request.disk() + " has a boot menu pygrub reads; PV-bootloader-args stay as they are");

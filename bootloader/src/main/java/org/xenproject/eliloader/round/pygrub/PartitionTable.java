@@ -130,6 +130,10 @@ public final class PartitionTable {
             throw new IOException("the GPT header has an implausible partition array (" + count + " entries of "
                     + entrySize + " bytes)");
         }
+        if (entriesLba < 1 || entriesLba > channel.size() / SECTOR) {
+            throw new IOException("the GPT header puts its partition array at sector " + entriesLba
+                    + ", outside the disk");
+        }
         ByteBuffer entries = read(channel, entriesLba * SECTOR, count * entrySize);
         List<Partition> result = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -141,6 +145,10 @@ public final class PartitionTable {
             }
             long first = entries.getLong(base + 32);
             long last = entries.getLong(base + 40);
+            if (first < 1 || last < first || last >= Long.MAX_VALUE / SECTOR) {
+                throw new IOException("GPT partition " + (i + 1) + " has an implausible extent (sectors " + first
+                        + " to " + last + ")");
+            }
             result.add(new Partition(i + 1, first * SECTOR, (last - first + 1) * SECTOR, guid(entries, base)));
         }
         return List.copyOf(result);

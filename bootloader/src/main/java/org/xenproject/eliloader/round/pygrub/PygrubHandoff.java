@@ -58,8 +58,7 @@ public final class PygrubHandoff implements RoundAction {
                 PygrubArgs.parse(context.pvBootloaderArgs(soFar)));
         boolean inspection = options.hasInspectionFlag();
         HandoverFiles handover = context.handover();
-        handover.ensureDirectory();
-        Path work = workDirectory(handover.directory());
+        Path work = workDirectory(handover.runDirectory());
         try {
             List<String> args = new ArrayList<>();
             args.add("-q");
@@ -130,6 +129,7 @@ public final class PygrubHandoff implements RoundAction {
                 throw BootloaderException.internal("Cannot move pygrub's " + role + " into " + handover.directory()
                         + ": " + e.getMessage(), e);
             }
+            target = handover.publish(target);
             text = text.substring(0, at) + token(format, role, target.toString()) + text.substring(at + token.length());
             kernelSeen |= role.equals("kernel");
         }

@@ -22,6 +22,7 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.error.MessageText;
 import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.source.Attempts;
 import org.xenproject.eliloader.source.InstallSource;
@@ -362,6 +363,17 @@ public final class HttpSource implements InstallSource {
             response.close();
             throw proxyRefused(request.url());
         }
+        String declared = response.header("Content-Length");
+        if (declared != null && !declared.strip().matches("\\d{1,18}")) {
+            // OkHttp would take "-5" as a length and fail deep inside the read (and the close)
+            try {
+                response.close();
+            } catch (RuntimeException ignored) {
+                // the connection is dropped either way
+            }
+            throw BootloaderException.invalidSource("The server sent an invalid Content-Length ("
+                    + MessageText.quoted(declared, 40) + ") for " + mask(request.url()) + ".");
+        }
         return response;
     }
 
@@ -442,12 +454,17 @@ public final class HttpSource implements InstallSource {
         return Attempts.changedWhileFetching(mask(url), why);
     }
 
+    /**
+     * The URL of a tree path: each component added as a literal name (percent-encoded), so a
+     * '%', '?' or '#' in a name from the record or the tree (e.g. {@code debian-release=..%2F..})
+     * can neither become a '/' or ".." the server decodes nor start a query.
+     */
     private HttpUrl url(String path) {
-        HttpUrl resolved = base.resolve(TreePath.check(path, mask(base)));
-        if (resolved == null) {
-            throw BootloaderException.invalidSource("Cannot form a URL for " + path + " under " + mask(base) + ".");
+        HttpUrl.Builder url = base.newBuilder().query(null).fragment(null);
+        for (String component : TreePath.check(path, mask(base)).split("/")) {
+            url.addPathSegment(component);
         }
-        return resolved;
+        return url.build();
     }
 
     /** A URL for messages: with the repository's user (password masked) when it is on the repository's origin. */

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.error.Secrets;
 
 /**
  * A XenAPI user and password. From a file of two lines (user, then password) that other users
@@ -26,6 +27,7 @@ final class XapiCredentials {
     XapiCredentials(String user, String password) {
         this.user = user;
         this.password = password;
+        Secrets.register(password);
     }
 
     String user() {

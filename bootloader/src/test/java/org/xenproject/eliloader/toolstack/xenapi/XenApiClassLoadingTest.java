@@ -35,6 +35,7 @@ class XenApiClassLoadingTest {
         builder.environment().put("ELILOADER_SYSLOG", "0");
         builder.environment().remove("ELILOADER_VM_STORE");
         builder.environment().remove("ELILOADER_XAPI");
+        builder.environment().put("ELILOADER_FILE_ROOTS", ProjectPaths.trees().toString());
         builder.environment().putAll(environment);
         builder.redirectErrorStream(true).redirectOutput(dir.resolve("run.out").toFile());
         Process process = builder.start();
