@@ -17,7 +17,12 @@ public enum Setting {
     /** Debug switch (the original's never-latch): record nothing, so the VM stays in its install round. */
     KEEP_INSTALLING("keep-installing", "ELILOADER_KEEP_INSTALLING", Kind.FLAG, "false"),
     CA_FILE("ca-file", "ELILOADER_CA_FILE", Kind.PATH, null),
+    /** The host-wide cache of fetched boot files (see {@code org.xenproject.eliloader.cache}). */
     CACHE_DIR("cache-dir", "ELILOADER_CACHE_DIR", Kind.PATH, "/var/cache/eliloader"),
+    /** Fetch without the host-wide cache (a VM opts out with other-config:install-cache=false). */
+    NO_CACHE("no-cache", "ELILOADER_NO_CACHE", Kind.FLAG, "false"),
+    /** The most the cache keeps, in MiB; the least recently used entries go first. */
+    CACHE_MAX_SIZE("cache-max-size", "ELILOADER_CACHE_MAX_SIZE", Kind.MEBIBYTES, "2048"),
     OUTPUT_DIRECTORY("output-directory", "ELILOADER_OUTPUT_DIRECTORY", Kind.PATH, "/var/run/xend/boot"),
     /** Read timeout of network sources (every scheme, despite the name), in seconds. */
     HTTP_TIMEOUT_SECONDS("http-timeout", "ELILOADER_HTTP_TIMEOUT", Kind.SECONDS, "30"),
@@ -38,6 +43,8 @@ public enum Setting {
         SECONDS("a whole number of seconds from 1 to 86400"),
         /** A whole number from 0 to 100. */
         COUNT("a whole number from 0 to 100"),
+        /** A size in MiB, 0 to 1 TiB. */
+        MEBIBYTES("a whole number of MiB from 0 to 1048576"),
         /** true/false, 1/0, yes/no, on/off. */
         FLAG("true or false");
 

@@ -52,6 +52,22 @@ public final class BoundedCopy {
             Expected expected, boolean md5) {
         String where = source.describe(path);
         try (InstallSource.Resource resource = source.open(path)) {
+            return copy(resource, path, where, what, limit, target, expected, md5, null).file();
+        } catch (IOException e) {
+            throw BootloaderException.invalidSource("Cannot fetch the " + what + " " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What {@link #copy} made: the file, and its SHA-256 when asked for. */
+    record Copied(FetchedFile file, String sha256) { }
+
+    /**
+     * Copies an open resource to {@code target} as {@link #fetch} does; with {@code sha256} non-null
+     * that digest is computed too (the cache stores it), and returned as hex.
+     */
+    static Copied copy(InstallSource.Resource resource, String path, String where, String what, long limit, Path target,
+            Expected expected, boolean md5, MessageDigest sha256) {
+        try {
             OptionalLong announced = resource.length();
             if (announced.isPresent() && announced.getAsLong() > limit) {
                 throw tooBig(what, where, announced.getAsLong(), limit);
@@ -61,8 +77,8 @@ public final class BoundedCopy {
             MessageDigest check = expected == null || expectsMd5 ? null : digest(expected.algorithm());
             long copied;
             try (InputStream in = resource.stream(); OutputStream out = Files.newOutputStream(target)) {
-                copied = md5Digest == null && check == null ? copy(in, out, what, where, limit)
-                        : copyDigesting(in, out, what, where, limit, md5Digest, check);
+                copied = md5Digest == null && check == null && sha256 == null ? copy(in, out, what, where, limit)
+                        : copyDigesting(in, out, what, where, limit, md5Digest, check, sha256);
             }
             if (announced.isPresent() && announced.getAsLong() != copied) {
                 throw BootloaderException.invalidSource("The " + what + " " + where + " was cut short: "
@@ -77,7 +93,8 @@ public final class BoundedCopy {
                             + expected.hex().toLowerCase(java.util.Locale.ROOT) + ", got " + actual + ").");
                 }
             }
-            return new FetchedFile(target, copied, md5Hex, path, expected == null ? null : expected.describe());
+            return new Copied(new FetchedFile(target, copied, md5Hex, path, expected == null ? null : expected.describe()),
+                    sha256 == null ? null : HexFormat.of().formatHex(sha256.digest()));
         } catch (IOException e) {
             throw BootloaderException.invalidSource("Cannot fetch the " + what + " " + where + ": " + e.getMessage(), e);
         }
@@ -102,9 +119,9 @@ public final class BoundedCopy {
 
     /** The copy, with the digests updated on a second thread. */
     private static long copyDigesting(InputStream in, OutputStream out, String what, String where, long limit,
-            MessageDigest md5, MessageDigest check) throws IOException {
-        MessageDigest[] digests = md5 == null ? new MessageDigest[] {check}
-                : check == null ? new MessageDigest[] {md5} : new MessageDigest[] {md5, check};
+            MessageDigest md5, MessageDigest check, MessageDigest sha256) throws IOException {
+        MessageDigest[] digests = java.util.stream.Stream.of(md5, check, sha256).filter(java.util.Objects::nonNull)
+                .toArray(MessageDigest[]::new);
         long copied = 0;
         try (DigestThread digester = new DigestThread(BUFFER, digests)) {
             while (true) {
@@ -127,6 +144,51 @@ public final class BoundedCopy {
             throw new java.io.InterruptedIOException("interrupted while copying");
         }
         return copied;
+    }
+
+    /**
+     * Checks a file taken from the cache: its size and SHA-256 against what the cache stored
+     * ({@link StaleCopy} when they differ: the entry is broken, not the tree), then against its
+     * limit and the tree's published checksum; computes the MD5 when asked.
+     */
+    static FetchedFile checkLocal(Path file, String path, String where, String what, long limit, Expected expected,
+            boolean md5, long size, String sha256) throws StaleCopy {
+        boolean expectsMd5 = expected != null && expected.algorithm().equals("md5");
+        MessageDigest md5Digest = md5 || expectsMd5 ? digest("md5") : null;
+        MessageDigest check = expected == null || expectsMd5 || expected.algorithm().equals("sha256") ? null
+                : digest(expected.algorithm());
+        MessageDigest sha = digest("sha256");
+        long read;
+        try (InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            read = copyDigesting(in, OutputStream.nullOutputStream(), what, where, Long.MAX_VALUE, md5Digest, check, sha);
+        } catch (IOException e) {
+            throw new StaleCopy("cannot read the cached copy: " + e.getMessage());
+        }
+        String shaHex = HexFormat.of().formatHex(sha.digest());
+        if (read != size || !shaHex.equals(sha256)) {
+            throw new StaleCopy("the cached copy is not what was stored (" + read + " bytes, sha256 " + shaHex + ")");
+        }
+        if (read > limit) {
+            throw tooBig(what, where, read, limit);
+        }
+        String md5Hex = md5Digest == null ? null : HexFormat.of().formatHex(md5Digest.digest());
+        if (expected != null) {
+            String actual = expectsMd5 ? md5Hex : check == null ? shaHex : HexFormat.of().formatHex(check.digest());
+            if (!actual.equalsIgnoreCase(expected.hex())) {
+                throw new StaleCopy("the cached copy does not match the " + expected.algorithm()
+                        + " checksum published in " + expected.publishedIn());
+            }
+        }
+        return new FetchedFile(file, read, md5Hex, path, expected == null ? null : expected.describe());
+    }
+
+    /** A cached copy that must not be handed over; the caller fetches afresh. */
+    static final class StaleCopy extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StaleCopy(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private static BootloaderException tooBig(String what, String where, long size, long limit) {

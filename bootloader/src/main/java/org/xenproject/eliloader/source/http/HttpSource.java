@@ -30,6 +30,7 @@ import org.xenproject.eliloader.source.RepositoryCredentials;
 import org.xenproject.eliloader.source.ResumableStream;
 import org.xenproject.eliloader.source.SourceOptions;
 import org.xenproject.eliloader.source.TreePath;
+import org.xenproject.eliloader.source.Validators;
 
 /**
  * An install tree served over http or https, read with OkHttp.
@@ -68,6 +69,8 @@ public final class HttpSource implements InstallSource {
     private final ProxySetting proxy;
     private final String user;
     private final String userDisplay;
+    /** Who the requests authenticate as, for {@link #cacheIdentity}: user and password, or empty. */
+    private final String credentialIdentity;
 
     public HttpSource(Repository repository, SourceOptions options) {
         this.base = baseUrl(repository);
@@ -102,6 +105,7 @@ public final class HttpSource implements InstallSource {
             builder.proxy(Proxy.NO_PROXY);
         }
         RepositoryCredentials credentials = RepositoryCredentials.resolve(repository, options.repositorySecret());
+        this.credentialIdentity = credentials.anonymous() ? "" : credentials.user() + "\0" + credentials.password();
         if (!credentials.anonymous()) {
             String credential = Credentials.basic(credentials.user(), credentials.password(), StandardCharsets.UTF_8);
             builder.authenticator((route, response) -> {
@@ -181,13 +185,29 @@ public final class HttpSource implements InstallSource {
 
     @Override
     public Resource open(String path) throws IOException {
+        return openIfChanged(path, Validators.NONE);
+    }
+
+    /** A conditional GET ({@code If-None-Match}, {@code If-Modified-Since}); 304 is an unchanged file. */
+    @Override
+    public Resource openIfChanged(String path, Validators known) throws IOException {
         HttpUrl url = url(path);
         Attempts attempts = attempts(url);
         Exchange first;
         try {
-            first = attempts.run(() -> get(url, url, attempts, 0, null));
+            first = attempts.run(() -> get(url, url, attempts, 0, null, known));
         } catch (IOException e) {
             throw failure(url, e);
+        }
+        if (first.response.code() == 304) {
+            Validators now = validators(first.response, known.get("length"));
+            first.response.close();
+            // a 304 that names another entity tag is not about the version we hold
+            String etag = now.get("etag");
+            if (etag != null && !etag.equals(known.get("etag"))) {
+                return open(path); // then ask for the file itself
+            }
+            return Resource.unchanged(known);
         }
         if (first.response.code() != 200) {
             first.response.close();
@@ -200,7 +220,28 @@ public final class HttpSource implements InstallSource {
         HttpUrl target = first.url;
         ResumableStream stream = new ResumableStream(first.response.body().byteStream(),
                 offset -> resume(url, target, offset, validator, length, attempts), attempts, announced);
-        return Resource.of(announced, stream);
+        return Resource.of(announced, stream,
+                validators(first.response, length >= 0 ? Long.toString(length) : null));
+    }
+
+    @Override
+    public java.util.Optional<String> cacheIdentity(String path) {
+        return java.util.Optional.of(url(path) + "\n" + credentialIdentity);
+    }
+
+    /** The validators of a response: ETag, Last-Modified and the length (when known). */
+    private static Validators validators(Response response, String length) {
+        String etag = response.header("ETag");
+        String lastModified = response.header("Last-Modified");
+        if (etag == null && lastModified == null) {
+            return Validators.NONE; // the length alone does not tell two versions apart
+        }
+        return Validators.of("etag", oneLine(etag), "last-modified", oneLine(lastModified), "length", length);
+    }
+
+    private static String oneLine(String header) {
+        return header == null || header.length() > 512 || header.chars().anyMatch(c -> c < 0x20 || c == 0x7f) ? null
+                : header;
     }
 
     @Override
@@ -250,14 +291,21 @@ public final class HttpSource implements InstallSource {
     }
 
     /** A GET following redirects; a range request when {@code offset > 0}. */
-    private Exchange get(HttpUrl requested, HttpUrl start, Attempts attempts, long offset, String validator)
-            throws IOException {
+    private Exchange get(HttpUrl requested, HttpUrl start, Attempts attempts, long offset, String validator,
+            Validators known) throws IOException {
         HttpUrl url = start;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             Request.Builder request = request(url).get();
             if (offset > 0) {
                 request.header("Range", "bytes=" + offset + "-");
                 request.header("If-Range", validator);
+            } else if (!known.isEmpty()) {
+                if (known.get("etag") != null) {
+                    request.header("If-None-Match", known.get("etag"));
+                }
+                if (known.get("last-modified") != null) {
+                    request.header("If-Modified-Since", known.get("last-modified"));
+                }
             }
             Response response = execute(request.build(), attempts);
             int code = response.code();
@@ -275,7 +323,7 @@ public final class HttpSource implements InstallSource {
                 url = next;
                 continue;
             }
-            if (code == 200 || (code == 206 && offset > 0)) {
+            if (code == 200 || (code == 206 && offset > 0) || (code == 304 && offset == 0 && !known.isEmpty())) {
                 return new Exchange(url, response);
             }
             String message = response.message();
@@ -305,7 +353,7 @@ public final class HttpSource implements InstallSource {
             throw BootloaderException.invalidSource("The transfer of " + mask(requested) + " broke at byte " + offset
                     + " and cannot be resumed safely: the server sends neither a strong ETag nor Last-Modified.");
         }
-        Exchange exchange = get(requested, url, attempts, offset, validator);
+        Exchange exchange = get(requested, url, attempts, offset, validator, Validators.NONE);
         Response response = exchange.response;
         try {
             if (response.code() == 206) {

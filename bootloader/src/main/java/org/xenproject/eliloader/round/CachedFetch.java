@@ -1,0 +1,153 @@
+package org.xenproject.eliloader.round;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+import org.xenproject.eliloader.cache.BootFileCache;
+import org.xenproject.eliloader.config.Setting;
+import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.log.Log;
+import org.xenproject.eliloader.source.InstallSource;
+
+/**
+ * A boot file fetched through the host-wide cache ({@link BootFileCache}): revalidated when an
+ * entry exists, downloaded once when several runs want it at the same time (the others wait on
+ * the entry's lock, then revalidate), handed over as a new name of the cached bytes, and
+ * verified after the hand-over. Without a usable cache, or for a source that names no cache
+ * identity, it is {@link BoundedCopy#fetch} as before.
+ */
+final class CachedFetch {
+    private CachedFetch() {
+    }
+
+    /** The run's cache, or null when the host, the caller or the VM opts out, or the directory is unusable. */
+    static BootFileCache open(InstallContext context) {
+        if (context.host().flag(Setting.NO_CACHE) || !context.settings().cache()) {
+            return null;
+        }
+        Path dir = context.host().requirePath(Setting.CACHE_DIR);
+        try {
+            return BootFileCache.open(dir, context.host().bytes(Setting.CACHE_MAX_SIZE));
+        } catch (IOException | RuntimeException e) {
+            Log.info("cache: not using " + dir + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    static FetchedFile fetch(BootFileCache cache, InstallSource source, String path, String what, long limit,
+            Path target, BoundedCopy.Expected expected, boolean md5) {
+        Optional<String> identity = cache == null ? Optional.empty() : source.cacheIdentity(path);
+        if (identity.isEmpty()) {
+            return BoundedCopy.fetch(source, path, what, limit, target, expected, md5);
+        }
+        String where = source.describe(path);
+        String key = cache.key(identity.get());
+        BootFileCache.Entry hit = null;
+        boolean published = false;
+        BootFileCache.Lock lock;
+        try {
+            lock = cache.lock(key);
+        } catch (IOException | RuntimeException e) {
+            Log.info("cache: cannot lock the entry for " + where + " (" + e.getMessage() + "); fetching without it");
+            return BoundedCopy.fetch(source, path, what, limit, target, expected, md5);
+        }
+        try (lock) {
+            Optional<BootFileCache.Entry> entry = cache.read(key);
+            long started = System.currentTimeMillis();
+            InstallSource.Resource resource;
+            try {
+                resource = entry.isPresent() ? source.openIfChanged(path, entry.get().validators()) : source.open(path);
+            } catch (IOException e) {
+                throw BootloaderException.invalidSource("Cannot fetch the " + what + " " + where + ": " + e.getMessage(), e);
+            }
+            try (resource) {
+                if (resource.notModified()) {
+                    hit = entry.get();
+                    cache.handOut(hit, target);
+                    cache.touch(hit);
+                } else {
+                    Path part = cache.part(key);
+                    BoundedCopy.Copied copied;
+                    try {
+                        copied = BoundedCopy.copy(resource, path, where, what, limit, part, expected, md5,
+                                BootFileCache.sha256Digest());
+                    } catch (RuntimeException e) {
+                        Files.deleteIfExists(part);
+                        throw e;
+                    }
+                    FetchedFile file = copied.file();
+                    Optional<BootFileCache.Entry> stored = cache.publish(key, part, resource.validators(), file.size(),
+                            copied.sha256(), where, started);
+                    if (stored.isPresent()) {
+                        cache.handOut(stored.get(), target);
+                        published = true;
+                    } else {
+                        moveOver(part, target);
+                        cache.remove(key); // an older version must not be revalidated against the server again
+                    }
+                    Log.info("cache: fetched " + where + (published ? " into the cache" : " (not cacheable)"));
+                    return new FetchedFile(target, file.size(), file.md5Hex(), file.source(), file.verification());
+                }
+            }
+        } catch (IOException e) {
+            throw new BootloaderException(ErrorCode.INTERNAL_ERROR, "Cannot hand over the " + what + " from the cache "
+                    + cache.directory() + ": " + e.getMessage(), e);
+        } finally {
+            if (published) {
+                cache.evict();
+            }
+        }
+        // unlocked: check the bytes handed over (a new name of the entry's, which no one rewrites)
+        String storedSha = hit.sha256();
+        try {
+            FetchedFile file = BoundedCopy.checkLocal(target, path, where, what, limit, expected, md5, hit.size(),
+                    hit.sha256());
+            Log.info("cache: " + where + " unchanged on the server, handed over from the cache");
+            return file;
+        } catch (BoundedCopy.StaleCopy e) {
+            Log.info("cache: dropping the entry for " + where + ": " + e.getMessage() + "; fetching afresh");
+            try (BootFileCache.Lock again = cache.lock(key)) {
+                cache.read(key).filter(now -> now.sha256().equals(storedSha)).ifPresent(now -> cache.remove(key));
+            } catch (IOException | RuntimeException ignored) {
+                // the fetch below does not need the entry gone
+            }
+            recreate(target);
+            return BoundedCopy.fetch(source, path, what, limit, target, expected, md5);
+        }
+    }
+
+    /** The downloaded bytes become the handed-over file (a rename; a copy across file systems). */
+    private static void moveOver(Path part, Path target) throws IOException {
+        try {
+            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            recreate(target);
+            try (var in = Files.newInputStream(part, LinkOption.NOFOLLOW_LINKS);
+                    var out = Files.newOutputStream(target, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+                in.transferTo(out);
+            }
+            Files.deleteIfExists(part);
+        }
+    }
+
+    /** An empty owner-only file at {@code target} (replacing the link to the cache). */
+    private static void recreate(Path target) {
+        Set<PosixFilePermission> mode = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        try {
+            Files.deleteIfExists(target);
+            Files.createFile(target, PosixFilePermissions.asFileAttribute(mode));
+        } catch (IOException e) {
+            throw new BootloaderException(ErrorCode.INTERNAL_ERROR, "Cannot create " + target + ": " + e.getMessage(), e);
+        }
+    }
+}
