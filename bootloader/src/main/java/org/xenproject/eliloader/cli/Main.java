@@ -32,6 +32,9 @@ public final class Main {
             if (!args.isEmpty() && args.get(0).equals("profiles")) {
                 return new ProfilesCommand(args.subList(1, args.size()), environment, out).run();
             }
+            if (!args.isEmpty() && args.get(0).equals("cache")) {
+                return new CacheCommand(args.subList(1, args.size()), environment, out).run();
+            }
             if (!args.isEmpty() && args.get(0).equals("probe")) {
                 return new ProbeCommand(args.subList(1, args.size()), environment, out).run();
             }
@@ -69,7 +72,7 @@ public final class Main {
     private static String usageFor(List<String> args) {
         String first = args.isEmpty() ? "" : args.get(0);
         return first.equals("profiles") ? ProfilesCommand.USAGE : first.equals("probe") ? ProbeCommand.USAGE
-                : CommandLine.usage();
+                : first.equals("cache") ? CacheCommand.USAGE : CommandLine.usage();
     }
 
     private static void report(PrintStream err, ErrorCode code, String sentence) {

@@ -156,6 +156,21 @@ class CachedBootTest {
     }
 
     @Test
+    void cacheListShowsEntriesMaskedAndClearEmptiesIt() throws IOException {
+        String withPassword = nginx.url(name).replace("http://", "http://alice:pw-in-url@");
+        assertThat(boot(withPassword, Map.of(), "--keep-installing").status()).isZero();
+        Map<String, String> env = Map.of("ELILOADER_CACHE_DIR", cache.toString());
+        Run list = Run.of(env, List.of("cache", "list"));
+        assertThat(list.status()).as(list.stderr()).isZero();
+        assertThat(list.stdout()).contains("alice:***@").contains("/images/xen/initrd.img").contains("2 entries")
+                .doesNotContain("pw-in-url");
+        Run clear = Run.of(env, List.of("cache", "clear"));
+        assertThat(clear.stdout()).contains("Removed 2 entries");
+        assertThat(Run.of(env, List.of("cache", "list")).stdout()).contains("0 entries");
+        assertThat(Run.of(env, List.of("cache", "purge")).errorCode()).isEqualTo("USAGE");
+    }
+
+    @Test
     void aTamperedEntryIsNotHandedOver() throws IOException {
         assertHandedOver(boot("--keep-installing"), tree);
         try (Stream<Path> files = Files.list(cache)) {
