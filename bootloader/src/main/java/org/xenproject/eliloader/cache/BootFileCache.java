@@ -70,7 +70,7 @@ public final class BootFileCache {
     }
 
     /** A cache entry as stored: where its bytes are and what they must be. */
-    public record Entry(String key, Path data, long size, String sha256, Validators validators, String source,
+    public record Entry(String key, Path data, long size, String crc32, Validators validators, String source,
             long storedMillis, long usedMillis) { }
 
     /** The exclusive right to read, fetch and publish one entry; released by {@link #close()} or by the process ending. */
@@ -236,9 +236,9 @@ public final class BootFileCache {
                 fields.put(name, value);
             }
         }
-        String sha = fields.get("sha256");
-        if (sha == null || !sha.matches("[0-9a-f]{64}")) {
-            throw new IOException("no sha256");
+        String crc = fields.get("crc32");
+        if (crc == null || !crc.matches("[0-9a-f]{8}")) {
+            throw new IOException("no crc32");
         }
         long size = Long.parseLong(fields.getOrDefault("size", "-1"));
         if (size < 0) {
@@ -248,7 +248,7 @@ public final class BootFileCache {
         if (v.isEmpty()) {
             throw new IOException("no validators");
         }
-        return new Entry(key, path(key, ".data"), size, sha, v, fields.getOrDefault("source", "?"),
+        return new Entry(key, path(key, ".data"), size, crc, v, fields.getOrDefault("source", "?"),
                 Long.parseLong(fields.getOrDefault("stored", "0")), usedMillis);
     }
 
@@ -268,7 +268,7 @@ public final class BootFileCache {
      * told apart from the next one (no validators, a modification time within the last two
      * seconds, or larger than the whole cache).
      */
-    public Optional<Entry> publish(String key, Path part, Validators validators, long size, String sha256, String source,
+    public Optional<Entry> publish(String key, Path part, Validators validators, long size, String crc32, String source,
             long fetchStartedMillis) throws IOException {
         if (validators.isEmpty() || racy(validators, fetchStartedMillis) || size > maxBytes) {
             return Optional.empty();
@@ -277,7 +277,7 @@ public final class BootFileCache {
         String oneLineSource = source.replaceAll("[\\p{Cntrl}]", "?");
         meta.append("source=").append(oneLineSource).append('\n');
         meta.append("size=").append(size).append('\n');
-        meta.append("sha256=").append(sha256).append('\n');
+        meta.append("crc32=").append(crc32).append('\n');
         long now = System.currentTimeMillis();
         meta.append("stored=").append(now).append('\n');
         validators.values().forEach((k, v) -> meta.append("v.").append(k).append('=').append(v).append('\n'));
@@ -290,7 +290,7 @@ public final class BootFileCache {
         Path data = path(key, ".data");
         Files.move(part, data, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Files.move(metaPart, path(key, ".meta"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return Optional.of(new Entry(key, data, size, sha256, validators, oneLineSource, now, now));
+        return Optional.of(new Entry(key, data, size, crc32, validators, oneLineSource, now, now));
     }
 
     /** Whether the version's modification time is so close to the fetch that a change within the same second could keep its validators. */
@@ -482,11 +482,6 @@ public final class BootFileCache {
             }
             throw new IOException(file.getFileName() + ": " + e.getReason(), e);
         }
-    }
-
-    /** A fresh SHA-256 digest, the one entries are stored with. */
-    public static MessageDigest sha256Digest() {
-        return sha256();
     }
 
     static MessageDigest sha256() {

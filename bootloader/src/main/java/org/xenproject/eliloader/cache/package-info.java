@@ -12,7 +12,7 @@
  *   salt            32 random bytes, made once
  *   KEY.lock        the entry's lock file (never removed: a lock must stay on one inode)
  *   KEY.data        the bytes
- *   KEY.meta        "eliloader-cache 1", source (masked), size, sha256, stored, v.NAME=validator…
+ *   KEY.meta        "eliloader-cache 1", source (masked), size, crc32, stored, v.NAME=validator…
  *   KEY.part        a download in progress (only its lock holder writes or removes it)
  * </pre>
  *
@@ -28,11 +28,11 @@
  *         cache.handOut(entry.get(), target);                   // a new hard link (copy across file systems)
  *     } else {
  *         Path part = cache.part(key);                          // download, digesting, into part
- *         cache.publish(key, part, r.validators(), size, sha256, where, started)
+ *         cache.publish(key, part, r.validators(), size, crc32, where, started)
  *              .ifPresentOrElse(e -> cache.handOut(e, target), () -> move part to target);
  *     }
  * }                                                             // lock released: the next waiter revalidates
- * // then the handed-over bytes are checked against the entry's size and sha256 and any
+ * // then the handed-over bytes are checked against the entry's size and CRC-32 and any
  * // published checksum; a mismatch drops the entry and fetches afresh
  * cache.evict();                                               // least recently used first, busy entries skipped
  * }</pre>

@@ -59,14 +59,15 @@ public final class BoundedCopy {
     }
 
     /** What {@link #copy} made: the file, and its SHA-256 when asked for. */
-    record Copied(FetchedFile file, String sha256) { }
+    record Copied(FetchedFile file, String crc32) { }
 
     /**
-     * Copies an open resource to {@code target} as {@link #fetch} does; with {@code sha256} non-null
-     * that digest is computed too (the cache stores it), and returned as hex.
+     * Copies an open resource to {@code target} as {@link #fetch} does; with {@code crc32} non-null
+     * that checksum is computed too (the cache stores it: a CRC-32 runs as one CPU instruction a
+     * word where any cryptographic digest costs about 0.3 s a 40 MB initrd here), returned as hex.
      */
     static Copied copy(InstallSource.Resource resource, String path, String where, String what, long limit, Path target,
-            Expected expected, boolean md5, MessageDigest sha256) {
+            Expected expected, boolean md5, java.util.zip.CRC32 crc32) {
         try {
             OptionalLong announced = resource.length();
             if (announced.isPresent() && announced.getAsLong() > limit) {
@@ -77,8 +78,8 @@ public final class BoundedCopy {
             MessageDigest check = expected == null || expectsMd5 ? null : digest(expected.algorithm());
             long copied;
             try (InputStream in = resource.stream(); OutputStream out = Files.newOutputStream(target)) {
-                copied = md5Digest == null && check == null && sha256 == null ? copy(in, out, what, where, limit)
-                        : copyDigesting(in, out, what, where, limit, md5Digest, check, sha256);
+                copied = md5Digest == null && check == null ? copy(in, out, what, where, limit, crc32)
+                        : copyDigesting(in, out, what, where, limit, md5Digest, check, crc32);
             }
             if (announced.isPresent() && announced.getAsLong() != copied) {
                 throw BootloaderException.invalidSource("The " + what + " " + where + " was cut short: "
@@ -94,14 +95,14 @@ public final class BoundedCopy {
                 }
             }
             return new Copied(new FetchedFile(target, copied, md5Hex, path, expected == null ? null : expected.describe()),
-                    sha256 == null ? null : HexFormat.of().formatHex(sha256.digest()));
+                    crc32 == null ? null : crcHex(crc32));
         } catch (IOException e) {
             throw BootloaderException.invalidSource("Cannot fetch the " + what + " " + where + ": " + e.getMessage(), e);
         }
     }
 
-    private static long copy(InputStream in, OutputStream out, String what, String where, long limit)
-            throws IOException {
+    private static long copy(InputStream in, OutputStream out, String what, String where, long limit,
+            java.util.zip.CRC32 crc32) throws IOException {
         long copied = 0;
         byte[] buffer = new byte[BUFFER];
         int n;
@@ -113,15 +114,18 @@ public final class BoundedCopy {
                 throw tooBig(what, where, copied, limit);
             }
             out.write(buffer, 0, n);
+            if (crc32 != null) {
+                crc32.update(buffer, 0, n);
+            }
         }
         return copied;
     }
 
     /** The copy, with the digests updated on a second thread. */
     private static long copyDigesting(InputStream in, OutputStream out, String what, String where, long limit,
-            MessageDigest md5, MessageDigest check, MessageDigest sha256) throws IOException {
-        MessageDigest[] digests = java.util.stream.Stream.of(md5, check, sha256).filter(java.util.Objects::nonNull)
-                .toArray(MessageDigest[]::new);
+            MessageDigest md5, MessageDigest check, java.util.zip.CRC32 crc32) throws IOException {
+        MessageDigest[] digests = md5 == null ? new MessageDigest[] {check}
+                : check == null ? new MessageDigest[] {md5} : new MessageDigest[] {md5, check};
         long copied = 0;
         try (DigestThread digester = new DigestThread(BUFFER, digests)) {
             while (true) {
@@ -136,6 +140,9 @@ public final class BoundedCopy {
                     throw tooBig(what, where, copied, limit);
                 }
                 out.write(buffer, 0, n);
+                if (crc32 != null) {
+                    crc32.update(buffer, 0, n);
+                }
                 digester.digest(buffer, n);
             }
             digester.finish();
@@ -147,39 +154,45 @@ public final class BoundedCopy {
     }
 
     /**
-     * Checks a file taken from the cache: its size and SHA-256 against what the cache stored
+     * Checks a file taken from the cache: its size and CRC-32 against what the cache stored
      * ({@link StaleCopy} when they differ: the entry is broken, not the tree), then against its
-     * limit and the tree's published checksum; computes the MD5 when asked.
+     * limit and the tree's published checksum (a mismatch is a {@link StaleCopy} too: the fresh
+     * fetch then says what is wrong); computes the MD5 when asked.
      */
     static FetchedFile checkLocal(Path file, String path, String where, String what, long limit, Expected expected,
-            boolean md5, long size, String sha256) throws StaleCopy {
+            boolean md5, long size, String crc32) throws StaleCopy {
         boolean expectsMd5 = expected != null && expected.algorithm().equals("md5");
         MessageDigest md5Digest = md5 || expectsMd5 ? digest("md5") : null;
-        MessageDigest check = expected == null || expectsMd5 || expected.algorithm().equals("sha256") ? null
-                : digest(expected.algorithm());
-        MessageDigest sha = digest("sha256");
+        MessageDigest check = expected == null || expectsMd5 ? null : digest(expected.algorithm());
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         long read;
         try (InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            read = copyDigesting(in, OutputStream.nullOutputStream(), what, where, Long.MAX_VALUE, md5Digest, check, sha);
+            read = md5Digest == null && check == null
+                    ? copy(in, OutputStream.nullOutputStream(), what, where, Long.MAX_VALUE, crc)
+                    : copyDigesting(in, OutputStream.nullOutputStream(), what, where, Long.MAX_VALUE, md5Digest, check, crc);
         } catch (IOException e) {
             throw new StaleCopy("cannot read the cached copy: " + e.getMessage());
         }
-        String shaHex = HexFormat.of().formatHex(sha.digest());
-        if (read != size || !shaHex.equals(sha256)) {
-            throw new StaleCopy("the cached copy is not what was stored (" + read + " bytes, sha256 " + shaHex + ")");
+        String crcHex = crcHex(crc);
+        if (read != size || !crcHex.equals(crc32)) {
+            throw new StaleCopy("the cached copy is not what was stored (" + read + " bytes, crc32 " + crcHex + ")");
         }
         if (read > limit) {
             throw tooBig(what, where, read, limit);
         }
         String md5Hex = md5Digest == null ? null : HexFormat.of().formatHex(md5Digest.digest());
         if (expected != null) {
-            String actual = expectsMd5 ? md5Hex : check == null ? shaHex : HexFormat.of().formatHex(check.digest());
+            String actual = check == null ? md5Hex : HexFormat.of().formatHex(check.digest());
             if (!actual.equalsIgnoreCase(expected.hex())) {
                 throw new StaleCopy("the cached copy does not match the " + expected.algorithm()
                         + " checksum published in " + expected.publishedIn());
             }
         }
         return new FetchedFile(file, read, md5Hex, path, expected == null ? null : expected.describe());
+    }
+
+    private static String crcHex(java.util.zip.CRC32 crc) {
+        return String.format("%08x", crc.getValue());
     }
 
     /** A cached copy that must not be handed over; the caller fetches afresh. */

@@ -80,14 +80,14 @@ final class CachedFetch {
                     BoundedCopy.Copied copied;
                     try {
                         copied = BoundedCopy.copy(resource, path, where, what, limit, part, expected, md5,
-                                BootFileCache.sha256Digest());
+                                new java.util.zip.CRC32());
                     } catch (RuntimeException e) {
                         Files.deleteIfExists(part);
                         throw e;
                     }
                     FetchedFile file = copied.file();
                     Optional<BootFileCache.Entry> stored = cache.publish(key, part, resource.validators(), file.size(),
-                            copied.sha256(), where, started);
+                            copied.crc32(), where, started);
                     if (stored.isPresent()) {
                         cache.handOut(stored.get(), target);
                         published = true;
@@ -108,16 +108,16 @@ final class CachedFetch {
             }
         }
         // unlocked: check the bytes handed over (a new name of the entry's, which no one rewrites)
-        String storedSha = hit.sha256();
+        String storedCrc = hit.crc32();
         try {
             FetchedFile file = BoundedCopy.checkLocal(target, path, where, what, limit, expected, md5, hit.size(),
-                    hit.sha256());
+                    hit.crc32());
             Log.info("cache: " + where + " unchanged on the server, handed over from the cache");
             return file;
         } catch (BoundedCopy.StaleCopy e) {
             Log.info("cache: dropping the entry for " + where + ": " + e.getMessage() + "; fetching afresh");
             try (BootFileCache.Lock again = cache.lock(key)) {
-                cache.read(key).filter(now -> now.sha256().equals(storedSha)).ifPresent(now -> cache.remove(key));
+                cache.read(key).filter(now -> now.crc32().equals(storedCrc)).ifPresent(now -> cache.remove(key));
             } catch (IOException | RuntimeException ignored) {
                 // the fetch below does not need the entry gone
             }
