@@ -142,6 +142,32 @@ public abstract class InstallSourceContract {
     }
 
     @Test
+    void validatorsTellAnUnchangedFileFromAChangedOne() throws Exception {
+        String name = "images/xen/cached-" + getClass().getSimpleName() + ".img";
+        Path file = tree.resolve(name);
+        SourceFixtures.randomFile(file, 100_000, 7);
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+        Validators first;
+        try (InstallSource source = open(); InstallSource.Resource r = source.open(name)) {
+            first = r.validators();
+            r.stream().readAllBytes();
+            // a scheme whose validators cannot be trusted to change with the file is never cached
+            Assumptions.assumeTrue(source.cacheIdentity(name).isPresent(), "not cached: " + backend.repository());
+        }
+        assertThat(first.isEmpty()).as("validators of " + backend.repository()).isFalse();
+        try (InstallSource source = open(); InstallSource.Resource r = source.openIfChanged(name, first)) {
+            assertThat(r.notModified()).as("unchanged").isTrue();
+        }
+        SourceFixtures.randomFile(file, 100_000, 8); // same size, other bytes, another time
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(1800)));
+        try (InstallSource source = open(); InstallSource.Resource r = source.openIfChanged(name, first)) {
+            assertThat(r.notModified()).as("changed").isFalse();
+            assertThat(r.stream().readAllBytes()).isEqualTo(Files.readAllBytes(file));
+            assertThat(r.validators()).isNotEqualTo(first);
+        }
+    }
+
+    @Test
     void readsABigFileWhole() throws Exception {
         try (InstallSource source = open(); InstallSource.Resource r = source.open(BIG);
                 InputStream in = r.stream()) {
