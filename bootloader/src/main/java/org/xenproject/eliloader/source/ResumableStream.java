@@ -96,6 +96,7 @@ public final class ResumableStream extends InputStream {
                 int n = current.read(buffer, offset, length);
                 if (n > 0) {
                     position += n;
+                    attempts.progress(n);
                     return n;
                 }
                 if (n < 0 && (expected < 0 || position >= expected)) {

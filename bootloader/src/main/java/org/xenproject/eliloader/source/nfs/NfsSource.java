@@ -856,6 +856,11 @@ public final class NfsSource implements InstallSource {
                 eof = r.eof;
                 if (r.count > 0) {
                     offset += r.count;
+                    try {
+                        attempts.progress(r.count);
+                    } catch (IOException e) {
+                        throw failure(path, e);
+                    }
                     buf = r.record;
                     pos = r.offset;
                     end = r.offset + r.count;
