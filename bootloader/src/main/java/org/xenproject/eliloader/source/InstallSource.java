@@ -26,6 +26,15 @@ public interface InstallSource extends Closeable {
     Resource open(String path) throws IOException;
 
     /**
+     * Opens {@code path} when it exists as a regular file, else empty: one request where
+     * {@link #exists} then {@link #open} would make two (http: a GET, never a HEAD before it).
+     * The default asks {@link #exists} first.
+     */
+    default java.util.Optional<Resource> openIfExists(String path) throws IOException {
+        return exists(path) ? java.util.Optional.of(open(path)) : java.util.Optional.empty();
+    }
+
+    /**
      * Opens {@code path} unless it is still the version {@code known} describes (validators a
      * cached copy was stored with): then the resource {@linkplain Resource#notModified() says so}
      * and carries no bytes. The default asks nothing and just opens: a scheme that cannot tell

@@ -188,16 +188,31 @@ public final class HttpSource implements InstallSource {
         return openIfChanged(path, Validators.NONE);
     }
 
+    /** One GET: 404 or 410 (or a redirect to the directory of that name) is an absent file. */
+    @Override
+    public java.util.Optional<Resource> openIfExists(String path) throws IOException {
+        Resource resource = open(path, Validators.NONE, true);
+        return resource == null ? java.util.Optional.empty() : java.util.Optional.of(resource);
+    }
+
     /** A conditional GET ({@code If-None-Match}, {@code If-Modified-Since}); 304 is an unchanged file. */
     @Override
     public Resource openIfChanged(String path, Validators known) throws IOException {
+        return open(path, known, false);
+    }
+
+    /** The GET behind every open; with {@code mayBeMissing} an absent file is null instead of an error. */
+    private Resource open(String path, Validators known, boolean mayBeMissing) throws IOException {
         HttpUrl url = url(path);
         Attempts attempts = attempts(url);
         Exchange first;
         try {
-            first = attempts.run(() -> get(url, url, attempts, 0, null, known));
+            first = attempts.run(() -> get(url, url, attempts, 0, null, known, mayBeMissing));
         } catch (IOException e) {
             throw failure(url, e);
+        }
+        if (first == null) {
+            return null;
         }
         if (first.response.code() == 304) {
             Validators now = validators(first.response, known.get("length"));
@@ -293,6 +308,12 @@ public final class HttpSource implements InstallSource {
     /** A GET following redirects; a range request when {@code offset > 0}. */
     private Exchange get(HttpUrl requested, HttpUrl start, Attempts attempts, long offset, String validator,
             Validators known) throws IOException {
+        return get(requested, start, attempts, offset, validator, known, false);
+    }
+
+    /** As above; with {@code mayBeMissing}, 404, 410 and a redirect to a directory give null. */
+    private Exchange get(HttpUrl requested, HttpUrl start, Attempts attempts, long offset, String validator,
+            Validators known, boolean mayBeMissing) throws IOException {
         HttpUrl url = start;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             Request.Builder request = request(url).get();
@@ -317,6 +338,9 @@ public final class HttpSource implements InstallSource {
                     response.close();
                 }
                 if (isDirectory(url, next)) {
+                    if (mayBeMissing) {
+                        return null;
+                    }
                     throw BootloaderException.invalidSource(mask(requested) + " is a directory, not a file (the server"
                             + " redirects it to " + mask(next) + ").");
                 }
@@ -328,6 +352,9 @@ public final class HttpSource implements InstallSource {
             }
             String message = response.message();
             response.close();
+            if (mayBeMissing && (code == 404 || code == 410)) {
+                return null;
+            }
             if (code == 401 && user != null && sameOrigin(url)) {
                 throw BootloaderException.invalidSource("The server refused the credentials of " + user + " for "
                         + mask(url) + " (HTTP 401).");
