@@ -183,12 +183,33 @@ public final class BootFileCache {
         return HexFormat.of().formatHex(sha.digest(), 0, 20);
     }
 
-    /** Waits for the entry's lock: while another run fetches the same file, until it is done or dies. */
-    public Lock lock(String key) throws IOException {
+    /**
+     * Waits for the entry's lock: shared to revalidate and hand out an entry (many starts at
+     * once), exclusive to download and publish it; either waits while another run holds the
+     * exclusive one, until it is done or dies.
+     */
+    public Lock lock(String key, boolean shared) throws IOException {
         FileChannel channel = FileChannel.open(path(key, ".lock"), Set.of(StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), FILE_MODE);
+                StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), FILE_MODE);
         try {
-            return new Lock(channel, channel.lock());
+            return new Lock(channel, channel.lock(0, Long.MAX_VALUE, shared));
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** The exclusive lock of the entry when no run holds it (shared or exclusive), else null at once. */
+    public Lock tryLock(String key) throws IOException {
+        FileChannel channel = FileChannel.open(path(key, ".lock"), Set.of(StandardOpenOption.CREATE,
+                StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), FILE_MODE);
+        try {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                return null;
+            }
+            return new Lock(channel, lock);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -417,7 +438,8 @@ public final class BootFileCache {
     /** True when removed, false when there was nothing, null when another run holds it. */
     private Boolean removeIfIdle(String key) throws IOException {
         Path lockFile = path(key, ".lock");
-        try (FileChannel ch = FileChannel.open(lockFile, Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS))) {
+        try (FileChannel ch = FileChannel.open(lockFile, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS))) {
             FileLock lock;
             try {
                 lock = ch.tryLock();
