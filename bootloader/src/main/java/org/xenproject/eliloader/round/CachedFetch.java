@@ -207,11 +207,29 @@ final class CachedFetch {
         }
     }
 
+    /**
+     * Waits for the entry's lock. POSIX record locks belong to the process, so when this start's
+     * kernel thread holds one entry and its initrd thread waits for another that a second start
+     * holds while waiting for the first, Linux answers EDEADLK although the threads would not
+     * deadlock: then wait a moment and ask again.
+     */
     private static BootFileCache.Lock lock(BootFileCache cache, String key, boolean shared) throws Unavailable {
-        try {
-            return cache.lock(key, shared);
-        } catch (IOException | RuntimeException e) {
-            throw new Unavailable(e);
+        while (true) {
+            try {
+                return cache.lock(key, shared);
+            } catch (IOException e) {
+                if (!String.valueOf(e.getMessage()).contains("deadlock")) {
+                    throw new Unavailable(e);
+                }
+            } catch (RuntimeException e) {
+                throw new Unavailable(e);
+            }
+            try {
+                Thread.sleep(20 + java.util.concurrent.ThreadLocalRandom.current().nextInt(40));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Unavailable(e);
+            }
         }
     }
 
