@@ -59,6 +59,12 @@ public final class Attempts {
         if (policy.speedLimit() <= 0 || policy.speedTime().isZero()) {
             return;
         }
+        // one file given up for low speed gives up the others of the run (they share the policy):
+        // the start ends within one window, not one window a file
+        String verdict = policy.slowVerdict().get();
+        if (verdict != null) {
+            throw new TooSlow(verdict);
+        }
         long now = System.nanoTime();
         long window = now - windowStartNanos;
         if (window < policy.speedTime().toNanos()) {
@@ -66,8 +72,10 @@ public final class Attempts {
         }
         double seconds = window / 1e9;
         if (windowBytes < policy.speedLimit() * seconds) {
-            throw new TooSlow("slower than " + policy.speedLimit() + " bytes/s: " + windowBytes + " bytes in the last "
-                    + Math.round(seconds) + " s (speed-limit, speed-time)");
+            String message = "slower than " + policy.speedLimit() + " bytes/s: " + windowBytes + " bytes in "
+                    + Math.round(seconds) + " s for " + what + " (speed-limit, speed-time)";
+            policy.slowVerdict().compareAndSet(null, message);
+            throw new TooSlow(message);
         }
         windowStartNanos = now;
         windowBytes = 0;
@@ -85,7 +93,7 @@ public final class Attempts {
     /** Runs {@code operation}, retrying transient failures within the budget. */
     public <T> T run(Operation<T> operation) throws IOException {
         while (true) {
-            checkDeadline();
+            checkDeadline(); // and the low-speed rule, which a file before this one may have tripped
             try {
                 return operation.run();
             } catch (IOException e) {

@@ -8,11 +8,12 @@ import java.time.Duration;
  * and covers opening as well as resuming, so a file is given up after {@code retries + 1}
  * failed attempts or when its overall timeout passes, whichever comes first.
  */
-public record RetryPolicy(int retries, Duration firstBackoff, Duration maxBackoff, long speedLimit, Duration speedTime) {
+public record RetryPolicy(int retries, Duration firstBackoff, Duration maxBackoff, long speedLimit, Duration speedTime,
+        java.util.concurrent.atomic.AtomicReference<String> slowVerdict) {
 
     /** Without a low-speed rule. */
     public RetryPolicy(int retries, Duration firstBackoff, Duration maxBackoff) {
-        this(retries, firstBackoff, maxBackoff, 0, Duration.ZERO);
+        this(retries, firstBackoff, maxBackoff, 0, Duration.ZERO, new java.util.concurrent.atomic.AtomicReference<>());
     }
 
     /**
@@ -21,7 +22,8 @@ public record RetryPolicy(int retries, Duration firstBackoff, Duration maxBackof
      * given up, without further retries. 0 bytes per second turns the rule off.
      */
     public RetryPolicy withLowSpeed(long bytesPerSecond, Duration time) {
-        return new RetryPolicy(retries, firstBackoff, maxBackoff, bytesPerSecond, time);
+        return new RetryPolicy(retries, firstBackoff, maxBackoff, bytesPerSecond, time,
+                new java.util.concurrent.atomic.AtomicReference<>());
     }
 
     public RetryPolicy {

@@ -61,6 +61,16 @@ class LowSpeedTest {
     }
 
     @Test
+    void afterOneFileIsGivenUpTheNextFilesOfTheRunFailAtOnce() throws Exception {
+        try (FaultyServer drip = new FaultyServer(FaultyServer.Fault.DRIP)) {
+            SourceOptions options = options(4, 100, 2);
+            failsWithin(drip.url(), options, "slower than 100 bytes/s");
+            long millis = failsWithin(drip.url(), options, "slower than 100 bytes/s");
+            assertThat(millis).as("the second file of the run").isLessThan(1_000L);
+        }
+    }
+
+    @Test
     void zeroTurnsTheRuleOff() {
         RetryPolicy off = RetryPolicy.defaults().withLowSpeed(0, Duration.ofSeconds(1));
         Attempts attempts = new Attempts(off, Duration.ofSeconds(10), "x");
