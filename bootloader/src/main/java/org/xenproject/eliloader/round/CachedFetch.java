@@ -70,8 +70,11 @@ final class CachedFetch {
             Log.info("cache: cannot lock the entry for " + where + " (" + e.getMessage() + "); fetching without it");
             return BoundedCopy.fetch(source, path, what, limit, target, expected, md5);
         } catch (IOException e) {
-            throw new BootloaderException(ErrorCode.INTERNAL_ERROR, "Cannot hand over the " + what + " from the cache "
-                    + cache.directory() + ": " + e.getMessage(), e);
+            // trouble with the cache itself (a full disk, a vanished entry): never a reason to fail the start
+            Log.info("cache: cannot use " + cache.directory() + " for " + where + " (" + e.getMessage()
+                    + "); fetching without it");
+            recreate(target);
+            return BoundedCopy.fetch(source, path, what, limit, target, expected, md5);
         }
         // unlocked: check the bytes handed over (a new name of the entry's, which no one rewrites)
         String storedCrc = hit.crc32();
