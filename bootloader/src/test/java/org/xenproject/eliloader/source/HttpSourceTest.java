@@ -247,6 +247,24 @@ class HttpSourceTest {
     }
 
     @Test
+    void basicAuthenticationIsSentPreemptivelyAfterTheFirstChallenge() throws Exception {
+        String withUser = "http://webuser@127.0.0.1:" + nginx.port() + "/private/";
+        long challenged = statusCount("/private/vmlinuz", 401);
+        try (InstallSource source = source(withUser, SourceFixtures.quickOptions().withSecret(() -> "Web-pass1"))) {
+            for (int i = 0; i < 4; i++) {
+                assertThat(read(source, "vmlinuz")).isEqualTo(kernelMd5());
+            }
+        }
+        assertThat(statusCount("/private/vmlinuz", 401) - challenged).as("401s for four GETs").isEqualTo(1);
+    }
+
+    private static long statusCount(String path, int status) throws IOException {
+        try (java.util.stream.Stream<String> lines = Files.lines(nginx.accessLog())) {
+            return lines.filter(l -> l.contains(" " + path + " HTTP/") && l.contains("\" " + status + " ")).count();
+        }
+    }
+
+    @Test
     void basicAuthenticationUsesTheUrlOrTheSecretAndStaysOnItsOrigin() throws Exception {
         String withUser = "http://webuser@127.0.0.1:" + nginx.port() + "/private/";
         try (InstallSource source = source(withUser, SourceFixtures.quickOptions().withSecret(() -> "Web-pass1"))) {

@@ -69,6 +69,11 @@ public final class HttpSource implements InstallSource {
     private final ProxySetting proxy;
     private final String user;
     private final String userDisplay;
+    /**
+     * The Basic credential, sent with every request to the repository's own origin once that
+     * origin has asked for it (one 401 a run, not one a request); null until then.
+     */
+    private volatile String preemptiveCredential;
     /** Who the requests authenticate as, for {@link #cacheIdentity}: user and password, or empty. */
     private final String credentialIdentity;
 
@@ -112,6 +117,7 @@ public final class HttpSource implements InstallSource {
                 if (!sameOrigin(response.request().url()) || response.request().header("Authorization") != null) {
                     return null; // never to another origin; refused once: do not loop
                 }
+                preemptiveCredential = credential;
                 return response.request().newBuilder().header("Authorization", credential).build();
             });
         }
@@ -451,7 +457,13 @@ public final class HttpSource implements InstallSource {
     }
 
     private Request.Builder request(HttpUrl url) {
-        return new Request.Builder().url(url).header("Accept-Encoding", "identity").header("User-Agent", "eliloader");
+        Request.Builder request = new Request.Builder().url(url).header("Accept-Encoding", "identity")
+                .header("User-Agent", "eliloader");
+        String credential = preemptiveCredential;
+        if (credential != null && sameOrigin(url)) {
+            request.header("Authorization", credential);
+        }
+        return request;
     }
 
     private HttpUrl redirect(HttpUrl requested, HttpUrl from, Response response) {
