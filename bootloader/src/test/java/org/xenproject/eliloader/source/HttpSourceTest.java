@@ -46,6 +46,7 @@ class HttpSourceTest {
             "location /private/ { auth_basic \"eliloader\"; auth_basic_user_file @TREE@/../htpasswd;"
                     + " alias @TREE@/images/xen/; }",
             "location = /private-elsewhere/vmlinuz { return 302 http://localhost:@HTTP_PORT@/private/vmlinuz; }",
+            "location /moved/ { rewrite ^/moved/(.*)$ /images/xen/$1 permanent; }",
             "");
 
     private static WorkDir work;
@@ -244,6 +245,19 @@ class HttpSourceTest {
             }
         });
         assertThat(forbidden.getMessage()).contains("HTTP 403").doesNotContain("attempts");
+    }
+
+    @Test
+    void aTreeMovedForGoodIsRedirectedOnceARun() throws Exception {
+        long redirects = statusCount("/moved/vmlinuz", 301);
+        try (InstallSource source = source("http://127.0.0.1:" + nginx.port() + "/moved/")) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(read(source, "vmlinuz")).isEqualTo(kernelMd5());
+            }
+            assertThat(source.exists("vmlinuz")).isTrue();
+            assertThat(source.describe("vmlinuz")).isEqualTo("http://127.0.0.1:" + nginx.port() + "/moved/vmlinuz");
+        }
+        assertThat(statusCount("/moved/vmlinuz", 301) - redirects).as("301s for four requests").isEqualTo(1);
     }
 
     @Test

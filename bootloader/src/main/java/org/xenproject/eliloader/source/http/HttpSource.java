@@ -74,6 +74,12 @@ public final class HttpSource implements InstallSource {
      * origin has asked for it (one 401 a run, not one a request); null until then.
      */
     private volatile String preemptiveCredential;
+    /**
+     * Where the tree really is when the server moved it for good (301 or 308 of a file to the same
+     * name under another directory): later requests go there at once. Messages, credentials and
+     * cache keys keep the repository's URL.
+     */
+    private volatile HttpUrl movedBase;
     /** Who the requests authenticate as, for {@link #cacheIdentity}: user and password, or empty. */
     private final String credentialIdentity;
 
@@ -213,7 +219,7 @@ public final class HttpSource implements InstallSource {
         Attempts attempts = attempts(url);
         Exchange first;
         try {
-            first = attempts.run(() -> get(url, url, attempts, 0, null, known, mayBeMissing));
+            first = attempts.run(() -> get(url, moved(url), attempts, 0, null, known, mayBeMissing));
         } catch (IOException e) {
             throw failure(url, e);
         }
@@ -273,7 +279,7 @@ public final class HttpSource implements InstallSource {
 
     /** HEAD (GET of one byte when HEAD is not allowed), following redirects. */
     private boolean probe(HttpUrl requested, Attempts attempts) throws IOException {
-        HttpUrl url = requested;
+        HttpUrl url = moved(requested);
         boolean useGet = false;
         for (int hop = 0; hop <= MAX_REDIRECTS; ) {
             Request.Builder request = request(url);
@@ -342,6 +348,9 @@ public final class HttpSource implements InstallSource {
                     next = redirect(requested, url, response);
                 } finally {
                     response.close();
+                }
+                if (hop == 0 && (code == 301 || code == 308)) {
+                    remember(url, next);
                 }
                 if (isDirectory(url, next)) {
                     if (mayBeMissing) {
@@ -480,6 +489,34 @@ public final class HttpSource implements InstallSource {
         Log.info("redirect " + response.code() + " from " + mask(from) + " to " + mask(to)
                 + (from.equals(requested) ? "" : " (for " + mask(requested) + ")"));
         return to;
+    }
+
+    /** The URL a request for {@code url} goes to: under the moved tree when the root was moved for good. */
+    private HttpUrl moved(HttpUrl url) {
+        HttpUrl to = movedBase;
+        String prefix = base.encodedPath();
+        if (to == null || !url.encodedPath().startsWith(prefix) || !sameOrigin(url)) {
+            return url;
+        }
+        HttpUrl resolved = to.resolve(url.encodedPath().substring(prefix.length())
+                + (url.encodedQuery() == null ? "" : "?" + url.encodedQuery()));
+        return resolved == null ? url : resolved;
+    }
+
+    /** A permanent redirect of a file of the tree to the same name elsewhere moves the whole tree. */
+    private void remember(HttpUrl from, HttpUrl to) {
+        String prefix = base.encodedPath();
+        String path = from.encodedPath();
+        if (movedBase != null || !sameOrigin(from) || !path.startsWith(prefix)) {
+            return;
+        }
+        String relative = path.substring(prefix.length());
+        String target = to.encodedPath();
+        if (relative.isEmpty() || !target.endsWith("/" + relative) || to.encodedQuery() != null) {
+            return;
+        }
+        movedBase = to.newBuilder().encodedPath(target.substring(0, target.length() - relative.length())).build();
+        Log.info("the repository " + mask(base) + " moved for good to " + mask(movedBase));
     }
 
     /** Servers answer a directory named without its trailing slash with a redirect to the name with one. */
