@@ -115,6 +115,37 @@ class CachedBootTest {
     }
 
     @Test
+    void aCacheOnTmpfsHandsOverCopiesToAnOutputDirectoryOnDisk() throws IOException {
+        Path shm = Path.of("/dev/shm");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shm)
+                && !Files.getFileStore(shm).equals(Files.getFileStore(dir)), "needs a tmpfs apart from the temp dir");
+        Path tmpfs = Files.createTempDirectory(shm, "eliloader-cache-test-");
+        try {
+            cache = tmpfs.resolve("cache");
+            assertHandedOver(boot("--keep-installing"), tree);
+            int before = logLines();
+            Run second = boot("--keep-installing");
+            assertHandedOver(second, tree);
+            assertThat(bootFileBytesSince(before)).isZero();
+            // a copy of its own: one link, not the cache's inode
+            assertThat(Files.getAttribute(Path.of(second.answer().get("ramdisk")), "unix:nlink")).isEqualTo(1);
+        } finally {
+            try (Stream<Path> files = Files.walk(tmpfs)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    @Test
+    void handedOverFilesAreNewLinksOfTheCachedBytesOnOneFileSystem() throws IOException {
+        Run run = boot("--keep-installing");
+        assertHandedOver(run, tree);
+        assertThat(Files.getAttribute(Path.of(run.answer().get("ramdisk")), "unix:nlink")).isEqualTo(2);
+    }
+
+    @Test
     void aChangedFileIsFetchedAnewNeverStale() throws IOException {
         assertHandedOver(boot("--keep-installing"), tree);
         CacheTrees.write(tree.resolve(CacheTrees.INITRD), INITRD_BYTES, 7); // same size, other bytes, later old mtime
