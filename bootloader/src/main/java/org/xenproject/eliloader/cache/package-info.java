@@ -21,8 +21,11 @@
  * <pre>{@code
  * BootFileCache cache = BootFileCache.open(dir, maxBytes);      // refuses an unsafe directory
  * String key = cache.key(source.cacheIdentity(path).get());
- * try (BootFileCache.Lock lock = cache.lock(key)) {              // waits while another run downloads it
- *     Optional<Entry> entry = cache.read(key);
+ * try (BootFileCache.Lock shared = cache.lock(key, true)) {      // many starts at once; waits while one downloads
+ *     // read(key); openIfChanged → notModified: handOut(entry, target), touch(entry); done
+ * }
+ * try (BootFileCache.Lock lock = cache.lock(key, false)) {       // missing or changed: one start downloads
+ *     Optional<Entry> entry = cache.read(key);                  // (again: another start may have stored it)
  *     Resource r = entry.isPresent() ? source.openIfChanged(path, entry.get().validators()) : source.open(path);
  *     if (r.notModified()) {
  *         cache.handOut(entry.get(), target);                   // a new hard link (copy across file systems)

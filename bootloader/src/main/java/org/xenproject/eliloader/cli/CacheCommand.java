@@ -55,7 +55,9 @@ final class CacheCommand {
                 long total = 0;
                 List<BootFileCache.Entry> entries = cache.list();
                 for (BootFileCache.Entry e : entries) {
-                    out.printf("%12d  %s  %s%n", e.size(), Instant.ofEpochMilli(e.usedMillis()), e.source());
+                    // the description comes from a file: no control characters reach the terminal
+                    out.printf("%12d  %s  %s%n", e.size(), Instant.ofEpochMilli(e.usedMillis()),
+                            e.source().replaceAll("\\p{Cntrl}", "?"));
                     total += e.size();
                 }
                 out.printf("%d entries, %d bytes, at most %d bytes (cache-max-size)%n", entries.size(), total,
