@@ -57,6 +57,8 @@ public final class CommandLine {
                 cl.debug = true;
             } else if (arg.equals("--keep-installing")) {
                 cl.settings.put(Setting.KEEP_INSTALLING, "true");
+            } else if (arg.equals("--no-cache")) {
+                cl.settings.put(Setting.NO_CACHE, "true");
             } else if (arg.equals("-h") || arg.equals("--help")) {
                 cl.help = true;
             } else if (arg.equals("-n") || arg.equals("--not-really") || arg.equals("-l") || arg.equals("--list-entries")

@@ -56,6 +56,9 @@ public final class Main {
             if (!args.isEmpty() && args.get(0).equals("cleanup")) {
                 return new CleanupCommand(args.subList(1, args.size()), environment, out).run();
             }
+            if (!args.isEmpty() && args.get(0).equals("cache")) {
+                return new CacheCommand(args.subList(1, args.size()), environment, out).run();
+            }
             if (!args.isEmpty() && args.get(0).equals("probe")) {
                 return new ProbeCommand(args.subList(1, args.size()), environment, out).run();
             }
@@ -104,7 +107,8 @@ public final class Main {
     private static String usageFor(List<String> args) {
         String first = args.isEmpty() ? "" : args.get(0);
         return first.equals("profiles") ? ProfilesCommand.USAGE : first.equals("probe") ? ProbeCommand.USAGE
-                : first.equals("cleanup") ? CleanupCommand.USAGE : CommandLine.usage();
+                : first.equals("cleanup") ? CleanupCommand.USAGE : first.equals("cache") ? CacheCommand.USAGE
+                : CommandLine.usage();
     }
 
     /** --debug: the stack trace, its messages masked like every other line. */

@@ -31,7 +31,9 @@ public enum InstallKey {
      */
     PROFILE("install-profile", false),
     /** The uuid of the secret holding the repository password (never the password itself). */
-    REPOSITORY_SECRET("install-repository-secret", false);
+    REPOSITORY_SECRET("install-repository-secret", false),
+    /** {@code false} keeps this VM's boot files out of the host-wide cache (default true). */
+    CACHE("install-cache", false);
 
     private final String key;
     private final boolean profileMayTest;

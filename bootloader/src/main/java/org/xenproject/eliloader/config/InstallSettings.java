@@ -15,7 +15,7 @@ import org.xenproject.eliloader.error.Secrets;
  */
 public record InstallSettings(String repository, String distro, String arch, int round, boolean vnc,
         String vncPassword, String installArgs, String kernel, String ramdisk, String proxy, String release,
-        String methods, String profile, String repositorySecret) {
+        String methods, String profile, String repositorySecret, boolean cache) {
 
     /** A Debian/Ubuntu suite or codename: one name, as the archive's dists/ folders are named. */
     private static final java.util.regex.Pattern RELEASE_NAME = java.util.regex.Pattern.compile(
@@ -52,7 +52,7 @@ public record InstallSettings(String repository, String distro, String arch, int
                 value(oc, InstallKey.VNC_PASSWORD), value(oc, InstallKey.ARGS), value(oc, InstallKey.KERNEL),
                 value(oc, InstallKey.RAMDISK), value(oc, InstallKey.PROXY), release(oc),
                 value(oc, InstallKey.METHODS), stripped(oc, InstallKey.PROFILE),
-                stripped(oc, InstallKey.REPOSITORY_SECRET));
+                stripped(oc, InstallKey.REPOSITORY_SECRET), usesCache(oc));
     }
 
     /** The value of an install key as profiles see it ({@code requires}, {@code setting} rules); null when unset. */
@@ -72,6 +72,7 @@ public record InstallSettings(String repository, String distro, String arch, int
             case METHODS -> methods;
             case PROFILE -> profile;
             case REPOSITORY_SECRET -> repositorySecret;
+            case CACHE -> Boolean.toString(cache);
         };
     }
 
@@ -79,6 +80,20 @@ public record InstallSettings(String repository, String distro, String arch, int
     public String valueOf(String otherConfigKey) {
         InstallKey key = InstallKey.forKey(otherConfigKey);
         return key == null ? null : valueOf(key);
+    }
+
+    /** Whether the VM lets its boot files go through the host-wide cache ({@code install-cache}, default true). */
+    static boolean usesCache(Map<String, String> otherConfig) {
+        String text = otherConfig.get(InstallKey.CACHE.key());
+        if (text == null || text.isBlank()) {
+            return true;
+        }
+        Boolean flag = Values.flag(text.strip());
+        if (flag == null) {
+            throw BootloaderException.invalidSource(InstallKey.CACHE.described() + " is " + Values.quote(text)
+                    + "; it must be true or false.");
+        }
+        return flag;
     }
 
     /** The profile round 1 chose, for the rounds after it; null in round 1, which always chooses afresh. */
@@ -93,7 +108,7 @@ public record InstallSettings(String repository, String distro, String arch, int
     /** The same settings for a CD install (probe's {@code --cdrom}). */
     public InstallSettings asCdrom() {
         return new InstallSettings("cdrom", distro, arch, round, vnc, vncPassword, installArgs, kernel, ramdisk, proxy,
-                release, methods, profile, repositorySecret);
+                release, methods, profile, repositorySecret, cache);
     }
 
     /** {@code debian-release}: one suite or codename, never a path (it is put into tree paths and d-i's mirror/suite). */

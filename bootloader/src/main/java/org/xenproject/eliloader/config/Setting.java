@@ -22,7 +22,12 @@ public enum Setting {
      * {@code file://} is refused until the host names some ({@code /} is never one).
      */
     FILE_ROOTS("file-roots", "ELILOADER_FILE_ROOTS", Kind.TEXT, null),
+    /** The host-wide cache of fetched boot files (see {@code org.xenproject.eliloader.cache}). */
     CACHE_DIR("cache-dir", "ELILOADER_CACHE_DIR", Kind.PATH, "/var/cache/eliloader"),
+    /** Fetch without the host-wide cache (a VM opts out with other-config:install-cache=false). */
+    NO_CACHE("no-cache", "ELILOADER_NO_CACHE", Kind.FLAG, "false"),
+    /** The most the cache keeps, in MiB; the least recently used entries go first. */
+    CACHE_MAX_SIZE("cache-max-size", "ELILOADER_CACHE_MAX_SIZE", Kind.MEBIBYTES, "2048"),
     OUTPUT_DIRECTORY("output-directory", "ELILOADER_OUTPUT_DIRECTORY", Kind.PATH, "/var/run/xend/boot"),
     /** Read timeout of network sources (every scheme, despite the name), in seconds. */
     HTTP_TIMEOUT_SECONDS("http-timeout", "ELILOADER_HTTP_TIMEOUT", Kind.SECONDS, "30"),
@@ -30,6 +35,10 @@ public enum Setting {
     CONNECT_TIMEOUT_SECONDS("connect-timeout", "ELILOADER_CONNECT_TIMEOUT", Kind.SECONDS, "10"),
     /** Overall time one file may take, retries and resumes included, in seconds. */
     FETCH_TIMEOUT_SECONDS("fetch-timeout", "ELILOADER_FETCH_TIMEOUT", Kind.SECONDS, "600"),
+    /** curl's --speed-limit: a file slower than this many bytes/s over speed-time is given up (0: off). */
+    SPEED_LIMIT("speed-limit", "ELILOADER_SPEED_LIMIT", Kind.RATE, "1000"),
+    /** curl's --speed-time, in seconds (the window of speed-limit). */
+    SPEED_TIME_SECONDS("speed-time", "ELILOADER_SPEED_TIME", Kind.SECONDS, "20"),
     /** How many times a failed connection or transfer of one file is retried (with backoff). */
     FETCH_RETRIES("fetch-retries", "ELILOADER_FETCH_RETRIES", Kind.COUNT, "4");
 
@@ -43,6 +52,10 @@ public enum Setting {
         SECONDS("a whole number of seconds from 1 to 86400"),
         /** A whole number from 0 to 100. */
         COUNT("a whole number from 0 to 100"),
+        /** Bytes per second, 0 to 10^9. */
+        RATE("a whole number of bytes per second from 0 to 1000000000"),
+        /** A size in MiB, 0 to 1 TiB. */
+        MEBIBYTES("a whole number of MiB from 0 to 1048576"),
         /** true/false, 1/0, yes/no, on/off. */
         FLAG("true or false");
 

@@ -108,6 +108,16 @@ public final class Settings {
         return (Integer) required(setting, Setting.Kind.COUNT);
     }
 
+    /** A {@link Setting.Kind#RATE} setting, in bytes per second. */
+    public long rate(Setting setting) {
+        return (Long) required(setting, Setting.Kind.RATE);
+    }
+
+    /** A {@link Setting.Kind#MEBIBYTES} setting, in bytes. */
+    public long bytes(Setting setting) {
+        return (Long) required(setting, Setting.Kind.MEBIBYTES);
+    }
+
     /** A {@link Setting.Kind#FLAG} setting. */
     public boolean flag(Setting setting) {
         return (Boolean) required(setting, Setting.Kind.FLAG);
@@ -153,6 +163,18 @@ public final class Settings {
                 Long count = Values.wholeNumber(value, 0, 100);
                 if (count != null) {
                     return count.intValue();
+                }
+                break;
+            case RATE:
+                Long rate = Values.wholeNumber(value, 0, 1_000_000_000L);
+                if (rate != null) {
+                    return rate;
+                }
+                break;
+            case MEBIBYTES:
+                Long mebibytes = Values.wholeNumber(value, 0, 1L << 20);
+                if (mebibytes != null) {
+                    return mebibytes << 20;
                 }
                 break;
             case FLAG:

@@ -77,7 +77,8 @@ public final class Installer {
         CallerRequest caller = request.caller();
         SourceOptions defaults = SourceOptions.defaults();
         RetryPolicy retry = new RetryPolicy(host.count(Setting.FETCH_RETRIES), defaults.retry().firstBackoff(),
-                defaults.retry().maxBackoff());
+                defaults.retry().maxBackoff()).withLowSpeed(host.rate(Setting.SPEED_LIMIT),
+                host.duration(Setting.SPEED_TIME_SECONDS));
         return defaults.withTimeouts(host.duration(Setting.CONNECT_TIMEOUT_SECONDS),
                         host.duration(Setting.HTTP_TIMEOUT_SECONDS), host.duration(Setting.FETCH_TIMEOUT_SECONDS))
                 .withRetry(retry).withProxy(request.install().proxy()).withCaFile(host.path(Setting.CA_FILE).orElse(null))

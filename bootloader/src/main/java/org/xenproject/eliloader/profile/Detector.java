@@ -32,21 +32,29 @@ public final class Detector {
     }
 
     public Optional<Match> detect(List<Profile> candidates) {
-        Match best = null;
         boolean cdrom = "cdrom".equals(run.repository());
+        // the rules heaviest first, in candidate order within a weight (a stable sort): the first
+        // that matches is the winner the rule above names, and the metadata only lighter rules
+        // would read is never fetched (e.g. .discinfo once a .treeinfo rule has decided)
+        record Candidate(Profile candidate, Profile profile, DetectRule rule) { }
+        List<Candidate> rules = new ArrayList<>();
         for (Profile candidate : candidates) {
             Profile profile = candidate.forInstall(cdrom);
             if (!run.missing(profile).isEmpty()) {
                 continue; // it could not boot anyway
             }
             for (DetectRule rule : profile.detect()) {
-                Optional<String> evidence = evaluate(profile, rule);
-                if (evidence.isPresent() && (best == null || rule.weight() > best.rule().weight())) {
-                    best = new Match(candidate, rule, evidence.get());
-                }
+                rules.add(new Candidate(candidate, profile, rule));
             }
         }
-        return Optional.ofNullable(best);
+        rules.sort(java.util.Comparator.comparingInt((Candidate c) -> c.rule().weight()).reversed());
+        for (Candidate c : rules) {
+            Optional<String> evidence = evaluate(c.profile(), c.rule());
+            if (evidence.isPresent()) {
+                return Optional.of(new Match(c.candidate(), c.rule(), evidence.get()));
+            }
+        }
+        return Optional.empty();
     }
 
     /**

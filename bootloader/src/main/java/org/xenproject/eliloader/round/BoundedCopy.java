@@ -52,6 +52,23 @@ public final class BoundedCopy {
             Expected expected, boolean md5) {
         String where = source.describe(path);
         try (InstallSource.Resource resource = source.open(path)) {
+            return copy(resource, path, where, what, limit, target, expected, md5, null).file();
+        } catch (IOException e) {
+            throw BootloaderException.invalidSource("Cannot fetch the " + what + " " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What {@link #copy} made: the file, and its SHA-256 when asked for. */
+    record Copied(FetchedFile file, String crc32) { }
+
+    /**
+     * Copies an open resource to {@code target} as {@link #fetch} does; with {@code crc32} non-null
+     * that checksum is computed too (the cache stores it: a CRC-32 runs as one CPU instruction a
+     * word where any cryptographic digest costs about 0.3 s a 40 MB initrd here), returned as hex.
+     */
+    static Copied copy(InstallSource.Resource resource, String path, String where, String what, long limit, Path target,
+            Expected expected, boolean md5, java.util.zip.CRC32 crc32) {
+        try {
             OptionalLong announced = resource.length();
             if (announced.isPresent() && announced.getAsLong() > limit) {
                 throw tooBig(what, where, announced.getAsLong(), limit);
@@ -61,8 +78,8 @@ public final class BoundedCopy {
             MessageDigest check = expected == null || expectsMd5 ? null : digest(expected.algorithm());
             long copied;
             try (InputStream in = resource.stream(); OutputStream out = Files.newOutputStream(target)) {
-                copied = md5Digest == null && check == null ? copy(in, out, what, where, limit)
-                        : copyDigesting(in, out, what, where, limit, md5Digest, check);
+                copied = md5Digest == null && check == null ? copy(in, out, what, where, limit, crc32)
+                        : copyDigesting(in, out, what, where, limit, md5Digest, check, crc32);
             }
             if (announced.isPresent() && announced.getAsLong() != copied) {
                 throw BootloaderException.invalidSource("The " + what + " " + where + " was cut short: "
@@ -77,14 +94,15 @@ public final class BoundedCopy {
                             + expected.hex().toLowerCase(java.util.Locale.ROOT) + ", got " + actual + ").");
                 }
             }
-            return new FetchedFile(target, copied, md5Hex, path, expected == null ? null : expected.describe());
+            return new Copied(new FetchedFile(target, copied, md5Hex, path, expected == null ? null : expected.describe()),
+                    crc32 == null ? null : crcHex(crc32));
         } catch (IOException e) {
             throw BootloaderException.invalidSource("Cannot fetch the " + what + " " + where + ": " + e.getMessage(), e);
         }
     }
 
-    private static long copy(InputStream in, OutputStream out, String what, String where, long limit)
-            throws IOException {
+    private static long copy(InputStream in, OutputStream out, String what, String where, long limit,
+            java.util.zip.CRC32 crc32) throws IOException {
         long copied = 0;
         byte[] buffer = new byte[BUFFER];
         int n;
@@ -96,13 +114,16 @@ public final class BoundedCopy {
                 throw tooBig(what, where, copied, limit);
             }
             out.write(buffer, 0, n);
+            if (crc32 != null) {
+                crc32.update(buffer, 0, n);
+            }
         }
         return copied;
     }
 
     /** The copy, with the digests updated on a second thread. */
     private static long copyDigesting(InputStream in, OutputStream out, String what, String where, long limit,
-            MessageDigest md5, MessageDigest check) throws IOException {
+            MessageDigest md5, MessageDigest check, java.util.zip.CRC32 crc32) throws IOException {
         MessageDigest[] digests = md5 == null ? new MessageDigest[] {check}
                 : check == null ? new MessageDigest[] {md5} : new MessageDigest[] {md5, check};
         long copied = 0;
@@ -119,6 +140,9 @@ public final class BoundedCopy {
                     throw tooBig(what, where, copied, limit);
                 }
                 out.write(buffer, 0, n);
+                if (crc32 != null) {
+                    crc32.update(buffer, 0, n);
+                }
                 digester.digest(buffer, n);
             }
             digester.finish();
@@ -127,6 +151,57 @@ public final class BoundedCopy {
             throw new java.io.InterruptedIOException("interrupted while copying");
         }
         return copied;
+    }
+
+    /**
+     * Checks a file taken from the cache: its size and CRC-32 against what the cache stored
+     * ({@link StaleCopy} when they differ: the entry is broken, not the tree), then against its
+     * limit and the tree's published checksum (a mismatch is a {@link StaleCopy} too: the fresh
+     * fetch then says what is wrong); computes the MD5 when asked.
+     */
+    static FetchedFile checkLocal(Path file, String path, String where, String what, long limit, Expected expected,
+            boolean md5, long size, String crc32) throws StaleCopy {
+        boolean expectsMd5 = expected != null && expected.algorithm().equals("md5");
+        MessageDigest md5Digest = md5 || expectsMd5 ? digest("md5") : null;
+        MessageDigest check = expected == null || expectsMd5 ? null : digest(expected.algorithm());
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        long read;
+        try (InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            read = md5Digest == null && check == null
+                    ? copy(in, OutputStream.nullOutputStream(), what, where, Long.MAX_VALUE, crc)
+                    : copyDigesting(in, OutputStream.nullOutputStream(), what, where, Long.MAX_VALUE, md5Digest, check, crc);
+        } catch (IOException e) {
+            throw new StaleCopy("cannot read the cached copy: " + e.getMessage());
+        }
+        String crcHex = crcHex(crc);
+        if (read != size || !crcHex.equals(crc32)) {
+            throw new StaleCopy("the cached copy is not what was stored (" + read + " bytes, crc32 " + crcHex + ")");
+        }
+        if (read > limit) {
+            throw tooBig(what, where, read, limit);
+        }
+        String md5Hex = md5Digest == null ? null : HexFormat.of().formatHex(md5Digest.digest());
+        if (expected != null) {
+            String actual = check == null ? md5Hex : HexFormat.of().formatHex(check.digest());
+            if (!actual.equalsIgnoreCase(expected.hex())) {
+                throw new StaleCopy("the cached copy does not match the " + expected.algorithm()
+                        + " checksum published in " + expected.publishedIn());
+            }
+        }
+        return new FetchedFile(file, read, md5Hex, path, expected == null ? null : expected.describe());
+    }
+
+    private static String crcHex(java.util.zip.CRC32 crc) {
+        return String.format("%08x", crc.getValue());
+    }
+
+    /** A cached copy that must not be handed over; the caller fetches afresh. */
+    static final class StaleCopy extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StaleCopy(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private static BootloaderException tooBig(String what, String where, long size, long limit) {

@@ -20,7 +20,8 @@ import org.xenproject.eliloader.source.InstallSource;
  * Copies the installer kernel and initrd from the tree into the output directory. A profile may
  * list several layouts (paths, or a {@code .treeinfo} section naming them); the first that suits
  * the arch and whose kernel exists wins (asked only when there is a choice). Each file is checked
- * against the checksum the tree publishes for it, if any, while it streams.
+ * against the checksum the tree publishes for it, if any, while it streams, or, when it comes
+ * from the host-wide cache ({@link CachedFetch}), once handed over.
  */
 public final class FetchBootFiles implements RoundAction {
     public static final String NAME = "fetch-boot-files";
@@ -33,9 +34,10 @@ public final class FetchBootFiles implements RoundAction {
         Chosen chosen = choose(context);
         PublishedChecksums checksums = PublishedChecksums.of(context);
         InstallSource source = context.source();
+        org.xenproject.eliloader.cache.BootFileCache cache = CachedFetch.open(context);
         Path kernelFile = context.handover().create("boot_kernel.");
         BoundedCopy.Expected kernelSum = checksums.forPath(chosen.kernel()).orElse(null);
-        Callable<FetchedFile> kernel = () -> BoundedCopy.fetch(source, chosen.kernel(), "kernel",
+        Callable<FetchedFile> kernel = () -> CachedFetch.fetch(cache, source, chosen.kernel(), "kernel",
                 context.limits().kernel(), kernelFile, kernelSum, false);
         if (chosen.ramdisk() == null) {
             return Produced.files(call(kernel), null, chosen.how());
@@ -44,7 +46,7 @@ public final class FetchBootFiles implements RoundAction {
         boolean md5 = !context.profile().vendorInitrds().isEmpty() || !context.initrdFixups().entries().isEmpty();
         Path ramdiskFile = context.handover().create("boot_ramdisk.");
         BoundedCopy.Expected ramdiskSum = checksums.forPath(chosen.ramdisk()).orElse(null);
-        Callable<FetchedFile> initrd = () -> BoundedCopy.fetch(source, chosen.ramdisk(), "initrd",
+        Callable<FetchedFile> initrd = () -> CachedFetch.fetch(cache, source, chosen.ramdisk(), "initrd",
                 context.limits().ramdisk(), ramdiskFile, ramdiskSum, md5);
         FetchedFile fetchedKernel;
         FetchedFile ramdisk;

@@ -23,6 +23,26 @@ final class InitrdFixupStep {
     private InitrdFixupStep() {
     }
 
+    /** Gives a file that has other names (a hard link into the cache) bytes of its own, by copy and rename. */
+    static void unshare(Path file) {
+        try {
+            Object links = Files.getAttribute(file, "unix:nlink", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (links instanceof Integer n && n > 1) {
+                Path copy = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".copy");
+                try {
+                    Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(copy, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(copy);
+                }
+            }
+        } catch (IOException e) {
+            throw new BootloaderException(ErrorCode.INTERNAL_ERROR, "Cannot copy the initrd " + file
+                    + " before patching it: " + e.getMessage(), e);
+        }
+    }
+
     /** The round's initrd, patched when a map entry names it; else the initrd as fetched. */
     static FetchedFile apply(InstallContext context, FetchedFile vendor) {
         if (vendor == null) {
@@ -39,7 +59,9 @@ final class InitrdFixupStep {
         }
         Log.info("patching the initrd (md5 " + md5 + ") with " + entry.get().overlay() + " ("
                 + entry.get().mode() + ", " + entry.get().origin() + ")");
-        // the fetched file is the run's own: an appended overlay goes on its end, without a copy
+        // the fetched file is the run's own: an appended overlay goes on its end, without a copy;
+        // unless it is another name of the cache's bytes (a hard link), which must stay as they are
+        unshare(vendor.path());
         if (fixups.appendInPlace(entry.get(), vendor.path(), context.limits().ramdisk(),
                 InitrdFixups.DEFAULT_DECOMPRESSED_LIMIT)) {
             try {

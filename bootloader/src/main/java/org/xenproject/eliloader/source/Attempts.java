@@ -31,6 +31,9 @@ public final class Attempts {
     private final long deadlineNanos;
     private final String what;
     private int retries;
+    /** The low-speed window: when it began and the bytes that arrived since. */
+    private long windowStartNanos;
+    private long windowBytes;
 
     /**
      * @param what the file being fetched, credentials masked, for the log
@@ -40,12 +43,57 @@ public final class Attempts {
         this.overall = overall;
         this.deadlineNanos = System.nanoTime() + overall.toNanos();
         this.what = what;
+        this.windowStartNanos = System.nanoTime();
+    }
+
+    /**
+     * Counts bytes that arrived and applies the low-speed rule ({@link RetryPolicy#withLowSpeed}):
+     * each window of {@code speed-time} must bring at least {@code speed-limit × speed-time} bytes.
+     */
+    public void progress(long bytes) throws IOException {
+        windowBytes += bytes;
+        checkSpeed();
+    }
+
+    private void checkSpeed() throws IOException {
+        if (policy.speedLimit() <= 0 || policy.speedTime().isZero()) {
+            return;
+        }
+        // one file given up for low speed gives up the others of the run (they share the policy):
+        // the start ends within one window, not one window a file
+        String verdict = policy.slowVerdict().get();
+        if (verdict != null) {
+            throw new TooSlow(verdict);
+        }
+        long now = System.nanoTime();
+        long window = now - windowStartNanos;
+        if (window < policy.speedTime().toNanos()) {
+            return;
+        }
+        double seconds = window / 1e9;
+        if (windowBytes < policy.speedLimit() * seconds) {
+            String message = "slower than " + policy.speedLimit() + " bytes/s: " + windowBytes + " bytes in "
+                    + Math.round(seconds) + " s for " + what + " (speed-limit, speed-time)";
+            policy.slowVerdict().compareAndSet(null, message);
+            throw new TooSlow(message);
+        }
+        windowStartNanos = now;
+        windowBytes = 0;
+    }
+
+    /** A transfer given up by the low-speed rule: never retried. */
+    public static final class TooSlow extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooSlow(String message) {
+            super(message);
+        }
     }
 
     /** Runs {@code operation}, retrying transient failures within the budget. */
     public <T> T run(Operation<T> operation) throws IOException {
         while (true) {
-            checkDeadline();
+            checkDeadline(); // and the low-speed rule, which a file before this one may have tripped
             try {
                 return operation.run();
             } catch (IOException e) {
@@ -64,6 +112,7 @@ public final class Attempts {
         if (isPermanent(e)) {
             throw e;
         }
+        checkSpeed(); // a stall that ended in a timeout counts against the window too
         if (expired()) {
             throw timedOut(e);
         }
@@ -87,6 +136,7 @@ public final class Attempts {
         if (expired()) {
             throw timedOut(null);
         }
+        checkSpeed();
     }
 
     public boolean expired() {
@@ -121,7 +171,7 @@ public final class Attempts {
      * timed out may succeed next time), is permanent.
      */
     public static boolean isPermanent(IOException e) {
-        return e instanceof SSLHandshakeException || e instanceof SSLPeerUnverifiedException
+        return e instanceof TooSlow || e instanceof SSLHandshakeException || e instanceof SSLPeerUnverifiedException
                 || e instanceof UnknownHostException || e instanceof MalformedURLException || isRefused(e);
     }
 

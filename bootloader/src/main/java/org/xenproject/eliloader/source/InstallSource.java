@@ -26,6 +26,34 @@ public interface InstallSource extends Closeable {
     Resource open(String path) throws IOException;
 
     /**
+     * Opens {@code path} when it exists as a regular file, else empty: one request where
+     * {@link #exists} then {@link #open} would make two (http: a GET, never a HEAD before it).
+     * The default asks {@link #exists} first.
+     */
+    default java.util.Optional<Resource> openIfExists(String path) throws IOException {
+        return exists(path) ? java.util.Optional.of(open(path)) : java.util.Optional.empty();
+    }
+
+    /**
+     * Opens {@code path} unless it is still the version {@code known} describes (validators a
+     * cached copy was stored with): then the resource {@linkplain Resource#notModified() says so}
+     * and carries no bytes. The default asks nothing and just opens: a scheme that cannot tell
+     * gives {@link Validators#NONE}, and nothing is ever served from a cache for it.
+     */
+    default Resource openIfChanged(String path, Validators known) throws IOException {
+        return open(path);
+    }
+
+    /**
+     * What identifies {@code path} for a host-wide cache: the resolved location and the identity
+     * of the credentials used (user and secret; the cache hashes it with a host-local salt and
+     * never stores it), or empty when files of this source are not to be cached (the default).
+     */
+    default java.util.Optional<String> cacheIdentity(String path) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Whether two files may be opened and read at the same time, from two threads (each read on
      * its own connection). The round then fetches the kernel while the initrd streams in.
      */
@@ -39,6 +67,70 @@ public interface InstallSource extends Closeable {
         OptionalLong length();
 
         InputStream stream() throws IOException;
+
+        /** What identifies this version of the file ({@link Validators#NONE} when the scheme tells nothing). */
+        default Validators validators() {
+            return Validators.NONE;
+        }
+
+        /** True when {@link InstallSource#openIfChanged} found the file unchanged: there are no bytes to read. */
+        default boolean notModified() {
+            return false;
+        }
+
+        /** The answer of {@link InstallSource#openIfChanged} for a file that is still the version known. */
+        static Resource unchanged(Validators validators) {
+            return new Resource() {
+                @Override
+                public OptionalLong length() {
+                    return OptionalLong.empty();
+                }
+
+                @Override
+                public InputStream stream() {
+                    throw new IllegalStateException("an unchanged file has no bytes to read");
+                }
+
+                @Override
+                public Validators validators() {
+                    return validators;
+                }
+
+                @Override
+                public boolean notModified() {
+                    return true;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        /** A resource that is just a stream, with the validators of its version. */
+        static Resource of(OptionalLong length, InputStream stream, Validators validators) {
+            return new Resource() {
+                @Override
+                public OptionalLong length() {
+                    return length;
+                }
+
+                @Override
+                public InputStream stream() {
+                    return stream;
+                }
+
+                @Override
+                public Validators validators() {
+                    return validators;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    stream.close();
+                }
+            };
+        }
 
         /** A resource that is just a stream (closing it closes the stream). */
         static Resource of(OptionalLong length, InputStream stream) {

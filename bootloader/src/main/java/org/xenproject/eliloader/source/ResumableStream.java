@@ -26,6 +26,11 @@ public final class ResumableStream extends InputStream {
         long size();
 
         InputStream stream();
+
+        /** What identifies this version of the file (size and time, as the scheme tells them). */
+        default Validators validators() {
+            return Validators.NONE;
+        }
     }
 
     /** Opens a file at {@code offset}; {@code first} is the first opening (null for it), to check it is the same file. */
@@ -43,7 +48,7 @@ public final class ResumableStream extends InputStream {
         S first = attempts.run(() -> opener.open(0, null));
         OptionalLong length = OptionalLong.of(first.size());
         return InstallSource.Resource.of(length, new ResumableStream(first.stream(),
-                offset -> opener.open(offset, first).stream(), attempts, length));
+                offset -> opener.open(offset, first).stream(), attempts, length), first.validators());
     }
 
     private final Opener opener;
@@ -91,6 +96,7 @@ public final class ResumableStream extends InputStream {
                 int n = current.read(buffer, offset, length);
                 if (n > 0) {
                     position += n;
+                    attempts.progress(n);
                     return n;
                 }
                 if (n < 0 && (expected < 0 || position >= expected)) {

@@ -91,10 +91,11 @@ public final class TreeFiles implements AutoCloseable {
     private Optional<String> read(String path) {
         InstallSource tree = source();
         try {
-            if (!tree.exists(path)) {
+            Optional<InstallSource.Resource> opened = tree.openIfExists(path);
+            if (opened.isEmpty()) {
                 return Optional.empty();
             }
-            try (InstallSource.Resource resource = tree.open(path); InputStream in = resource.stream()) {
+            try (InstallSource.Resource resource = opened.get(); InputStream in = resource.stream()) {
                 if (resource.length().isPresent() && resource.length().getAsLong() > MAX_METADATA_BYTES) {
                     throw tooLarge(tree, path, "announces " + resource.length().getAsLong() + " bytes, more");
                 }

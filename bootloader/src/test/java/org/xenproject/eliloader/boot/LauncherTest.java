@@ -31,6 +31,7 @@ class LauncherTest {
         pb.environment().remove("ELILOADER_VM_STORE");
         pb.environment().put("ELILOADER_CONFIG", dir.resolve("none.conf").toString());
         pb.environment().put("ELILOADER_SYSLOG", "0");
+        pb.environment().put("ELILOADER_CACHE_DIR", dir.resolve("cache").toString()); // not the host's
         pb.environment().putAll(env);
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();

@@ -22,7 +22,7 @@ class InstallSettingsTest {
     void everyKeyAProfileMayTestHasItsValue() {
         Map<String, String> oc = new HashMap<>();
         for (InstallKey key : InstallKey.values()) {
-            oc.put(key.key(), key == InstallKey.VNC ? "true" : key == InstallKey.ROUND ? "2" : "value-" + key.key());
+            oc.put(key.key(), key == InstallKey.VNC ? "true" : key == InstallKey.ROUND ? "2" : key == InstallKey.CACHE ? "false" : "value-" + key.key());
         }
         InstallSettings settings = of(oc);
         for (InstallKey key : InstallKey.values()) {

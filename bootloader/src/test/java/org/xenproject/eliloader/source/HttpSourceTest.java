@@ -46,6 +46,7 @@ class HttpSourceTest {
             "location /private/ { auth_basic \"eliloader\"; auth_basic_user_file @TREE@/../htpasswd;"
                     + " alias @TREE@/images/xen/; }",
             "location = /private-elsewhere/vmlinuz { return 302 http://localhost:@HTTP_PORT@/private/vmlinuz; }",
+            "location /moved/ { rewrite ^/moved/(.*)$ /images/xen/$1 permanent; }",
             "");
 
     private static WorkDir work;
@@ -244,6 +245,37 @@ class HttpSourceTest {
             }
         });
         assertThat(forbidden.getMessage()).contains("HTTP 403").doesNotContain("attempts");
+    }
+
+    @Test
+    void aTreeMovedForGoodIsRedirectedOnceARun() throws Exception {
+        long redirects = statusCount("/moved/vmlinuz", 301);
+        try (InstallSource source = source("http://127.0.0.1:" + nginx.port() + "/moved/")) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(read(source, "vmlinuz")).isEqualTo(kernelMd5());
+            }
+            assertThat(source.exists("vmlinuz")).isTrue();
+            assertThat(source.describe("vmlinuz")).isEqualTo("http://127.0.0.1:" + nginx.port() + "/moved/vmlinuz");
+        }
+        assertThat(statusCount("/moved/vmlinuz", 301) - redirects).as("301s for four requests").isEqualTo(1);
+    }
+
+    @Test
+    void basicAuthenticationIsSentPreemptivelyAfterTheFirstChallenge() throws Exception {
+        String withUser = "http://webuser@127.0.0.1:" + nginx.port() + "/private/";
+        long challenged = statusCount("/private/vmlinuz", 401);
+        try (InstallSource source = source(withUser, SourceFixtures.quickOptions().withSecret(() -> "Web-pass1"))) {
+            for (int i = 0; i < 4; i++) {
+                assertThat(read(source, "vmlinuz")).isEqualTo(kernelMd5());
+            }
+        }
+        assertThat(statusCount("/private/vmlinuz", 401) - challenged).as("401s for four GETs").isEqualTo(1);
+    }
+
+    private static long statusCount(String path, int status) throws IOException {
+        try (java.util.stream.Stream<String> lines = Files.lines(nginx.accessLog())) {
+            return lines.filter(l -> l.contains(" " + path + " HTTP/") && l.contains("\" " + status + " ")).count();
+        }
     }
 
     @Test

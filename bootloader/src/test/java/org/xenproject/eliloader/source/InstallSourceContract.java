@@ -82,6 +82,11 @@ public abstract class InstallSourceContract {
         void close();
     }
 
+    /** Whether the scheme's files go through the host-wide cache (nfs and the CD do not). */
+    protected boolean cached() {
+        return true;
+    }
+
     /** Starts the scheme's server on {@code tree} (world-readable), using {@code work} for its files. */
     protected abstract Backend start(Path tree, WorkDir work) throws Exception;
 
@@ -128,6 +133,36 @@ public abstract class InstallSourceContract {
             try (InputStream in = r.stream()) {
                 assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(tree.resolve(SMALL)));
             }
+        }
+    }
+
+    @Test
+    void validatorsTellAnUnchangedFileFromAChangedOne() throws Exception {
+        String name = "images/xen/cached-" + getClass().getSimpleName() + ".img";
+        Path file = tree.resolve(name);
+        SourceFixtures.randomFile(file, 100_000, 7);
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+        Validators first;
+        try (InstallSource source = open(); InstallSource.Resource r = source.open(name)) {
+            first = r.validators();
+            r.stream().readAllBytes();
+            // a scheme whose validators cannot be trusted to change with the file is never cached
+            assertThat(source.cacheIdentity(name).isPresent()).as("cached: " + backend.repository())
+                    .isEqualTo(cached());
+        }
+        if (!cached()) {
+            return;
+        }
+        assertThat(first.isEmpty()).as("validators of " + backend.repository()).isFalse();
+        try (InstallSource source = open(); InstallSource.Resource r = source.openIfChanged(name, first)) {
+            assertThat(r.notModified()).as("unchanged").isTrue();
+        }
+        SourceFixtures.randomFile(file, 100_000, 8); // same size, other bytes, another time
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(1800)));
+        try (InstallSource source = open(); InstallSource.Resource r = source.openIfChanged(name, first)) {
+            assertThat(r.notModified()).as("changed").isFalse();
+            assertThat(r.stream().readAllBytes()).isEqualTo(Files.readAllBytes(file));
+            assertThat(r.validators()).isNotEqualTo(first);
         }
     }
 

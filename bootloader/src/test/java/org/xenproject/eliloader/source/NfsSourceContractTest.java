@@ -13,6 +13,11 @@ import org.xenproject.eliloader.testpeers.GaneshaPeer;
 @org.xenproject.eliloader.testsupport.RealPeers
 class NfsSourceContractTest extends NetworkSourceContract {
     @Override
+    protected boolean cached() {
+        return false;
+    }
+
+    @Override
     protected Backend start(Path tree, WorkDir work) {
         GaneshaPeer nfs = GaneshaPeer.start(tree);
         return new Backend() {

@@ -72,7 +72,7 @@ class SourceSubprocessTest {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(dir.resolve("stdout").toFile()).redirectError(dir.resolve("stderr").toFile());
         builder.environment().putAll(Map.of("ELILOADER_CONFIG", "/nonexistent/eliloader.conf", "ELILOADER_SYSLOG", "0",
-                "ELILOADER_FETCH_RETRIES", "0",
+                "ELILOADER_FETCH_RETRIES", "0", "ELILOADER_CACHE_DIR", dir.resolve("cache").toString(),
                 "ELILOADER_FILE_ROOTS", SourceFixtures.fixtureTree().getParent().toString()));
         Process process = builder.start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();

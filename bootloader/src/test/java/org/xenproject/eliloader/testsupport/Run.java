@@ -24,9 +24,37 @@ public record Run(int status, byte[] stdoutBytes, String stderr) {
         Map<String, String> env = new HashMap<>(environment);
         env.putIfAbsent("ELILOADER_CONFIG", "/nonexistent/eliloader.conf");
         env.putIfAbsent("ELILOADER_SYSLOG", "0");
-        int status = Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        // a run's own cache unless the test names one: runs never share cached files by accident,
+        // and nothing reaches the host's /var/cache/eliloader
+        java.nio.file.Path cache = null;
+        if (!env.containsKey("ELILOADER_CACHE_DIR")) {
+            try {
+                cache = java.nio.file.Files.createTempDirectory("eliloader-run-cache-");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            env.put("ELILOADER_CACHE_DIR", cache.toString());
+        }
+        int status;
+        try {
+            status = Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+        } finally {
+            if (cache != null) {
+                deleteTree(cache);
+            }
+        }
         return new Run(status, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void deleteTree(java.nio.file.Path root) {
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(root)) {
+            for (java.nio.file.Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException ignored) {
+            // a temporary directory
+        }
     }
 
     public static Run of(List<String> args) {

@@ -15,6 +15,7 @@ import org.xenproject.eliloader.error.MessageText;
 import org.xenproject.eliloader.source.InstallSource;
 import org.xenproject.eliloader.source.Repository;
 import org.xenproject.eliloader.source.TreePath;
+import org.xenproject.eliloader.source.Validators;
 
 /**
  * A tree in the local file system, named by {@code file:///ABSOLUTE/PATH} (or
@@ -119,15 +120,45 @@ public final class FileSource implements InstallSource {
         }
         InputStream in;
         long size;
+        Validators validators;
         try {
             in = Files.newInputStream(file);
-            size = Files.size(file);
+            validators = validators(file);
+            size = Long.parseLong(validators.get("size"));
         } catch (NoSuchFileException e) {
             throw BootloaderException.invalidSource("The repository has no file " + describe(path) + ".");
         } catch (AccessDeniedException e) {
             throw BootloaderException.invalidSource("Permission denied reading " + describe(path) + ".");
         }
-        return Resource.of(OptionalLong.of(size), in);
+        return Resource.of(OptionalLong.of(size), in, validators);
+    }
+
+    /** Unchanged when size, modification time (to the nanosecond the file system keeps) and inode are. */
+    @Override
+    public Resource openIfChanged(String path, Validators known) throws IOException {
+        if (!known.isEmpty()) {
+            try {
+                if (validators(resolve(path)).equals(known)) {
+                    return Resource.unchanged(known);
+                }
+            } catch (IOException e) {
+                // open says what is wrong
+            }
+        }
+        return open(path);
+    }
+
+    @Override
+    public java.util.Optional<String> cacheIdentity(String path) {
+        return java.util.Optional.of(describe(TreePath.check(path, "file://" + root)) + "\n");
+    }
+
+    private static Validators validators(Path file) throws IOException {
+        java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file,
+                java.nio.file.attribute.BasicFileAttributes.class);
+        return Validators.of("size", Long.toString(a.size()), "mtime",
+                Long.toString(a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)), "file",
+                String.valueOf(a.fileKey()));
     }
 
     @Override

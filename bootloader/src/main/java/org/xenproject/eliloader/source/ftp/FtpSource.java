@@ -19,6 +19,7 @@ import org.xenproject.eliloader.source.RepositoryCredentials;
 import org.xenproject.eliloader.source.ResumableStream;
 import org.xenproject.eliloader.source.SourceOptions;
 import org.xenproject.eliloader.source.TreePath;
+import org.xenproject.eliloader.source.Validators;
 
 /**
  * An install tree on an FTP server, read with Apache Commons Net: passive mode, binary type.
@@ -299,6 +300,51 @@ public final class FtpSource implements InstallSource {
     }
 
     private record Transfer(long size, String modified, InputStream stream) implements ResumableStream.Segment {
+        @Override
+        public Validators validators() {
+            return FtpSource.validators(size, modified);
+        }
+    }
+
+    /** SIZE and MDTM; none without MDTM (the size alone does not tell two versions apart). */
+    private static Validators validators(long size, String modified) {
+        if (modified == null || !modified.startsWith("213 ") || modified.length() < 18) {
+            return Validators.NONE;
+        }
+        String time = modified.substring(4).strip();
+        return time.matches("\\d{14}(\\.\\d+)?") ? Validators.of("size", Long.toString(size), "mdtm", time)
+                : Validators.NONE;
+    }
+
+    /** Unchanged when SIZE and MDTM say what they said when the cached copy was fetched. */
+    @Override
+    public Resource openIfChanged(String path, Validators known) throws IOException {
+        if (known.isEmpty()) {
+            return open(path);
+        }
+        String remote = remote(path);
+        Validators now;
+        try {
+            now = attempts(path).run(() -> {
+                FTPClient client = take(path);
+                try {
+                    Validators v = validators(size(client, remote, path), modificationTime(client, remote));
+                    giveBack(client);
+                    return v;
+                } catch (IOException | RuntimeException e) {
+                    discard(client);
+                    throw e;
+                }
+            });
+        } catch (IOException e) {
+            throw failure(path, e);
+        }
+        return now.equals(known) ? Resource.unchanged(known) : open(path);
+    }
+
+    @Override
+    public java.util.Optional<String> cacheIdentity(String path) {
+        return java.util.Optional.of("ftp://" + host + ":" + port + "/" + remote(path) + "\n" + user + "\0" + password);
     }
 
     /**

@@ -31,6 +31,7 @@ import org.xenproject.eliloader.source.RepositoryCredentials;
 import org.xenproject.eliloader.source.ResumableStream;
 import org.xenproject.eliloader.source.SourceOptions;
 import org.xenproject.eliloader.source.TreePath;
+import org.xenproject.eliloader.source.Validators;
 
 /**
  * An install tree served over http or https, read with OkHttp.
@@ -69,6 +70,19 @@ public final class HttpSource implements InstallSource {
     private final ProxySetting proxy;
     private final String user;
     private final String userDisplay;
+    /**
+     * The Basic credential, sent with every request to the repository's own origin once that
+     * origin has asked for it (one 401 a run, not one a request); null until then.
+     */
+    private volatile String preemptiveCredential;
+    /**
+     * Where the tree really is when the server moved it for good (301 or 308 of a file to the same
+     * name under another directory): later requests go there at once. Messages, credentials and
+     * cache keys keep the repository's URL.
+     */
+    private volatile HttpUrl movedBase;
+    /** Who the requests authenticate as, for {@link #cacheIdentity}: user and password, or empty. */
+    private final String credentialIdentity;
 
     public HttpSource(Repository repository, SourceOptions options) {
         this.base = baseUrl(repository);
@@ -103,12 +117,14 @@ public final class HttpSource implements InstallSource {
             builder.proxy(Proxy.NO_PROXY);
         }
         RepositoryCredentials credentials = RepositoryCredentials.resolve(repository, options.repositorySecret());
+        this.credentialIdentity = credentials.anonymous() ? "" : credentials.user() + "\0" + credentials.password();
         if (!credentials.anonymous()) {
             String credential = Credentials.basic(credentials.user(), credentials.password(), StandardCharsets.UTF_8);
             builder.authenticator((route, response) -> {
                 if (!sameOrigin(response.request().url()) || response.request().header("Authorization") != null) {
                     return null; // never to another origin; refused once: do not loop
                 }
+                preemptiveCredential = credential;
                 return response.request().newBuilder().header("Authorization", credential).build();
             });
         }
@@ -182,13 +198,44 @@ public final class HttpSource implements InstallSource {
 
     @Override
     public Resource open(String path) throws IOException {
+        return openIfChanged(path, Validators.NONE);
+    }
+
+    /** One GET: 404 or 410 (or a redirect to the directory of that name) is an absent file. */
+    @Override
+    public java.util.Optional<Resource> openIfExists(String path) throws IOException {
+        Resource resource = open(path, Validators.NONE, true);
+        return resource == null ? java.util.Optional.empty() : java.util.Optional.of(resource);
+    }
+
+    /** A conditional GET ({@code If-None-Match}, {@code If-Modified-Since}); 304 is an unchanged file. */
+    @Override
+    public Resource openIfChanged(String path, Validators known) throws IOException {
+        return open(path, known, false);
+    }
+
+    /** The GET behind every open; with {@code mayBeMissing} an absent file is null instead of an error. */
+    private Resource open(String path, Validators known, boolean mayBeMissing) throws IOException {
         HttpUrl url = url(path);
         Attempts attempts = attempts(url);
         Exchange first;
         try {
-            first = attempts.run(() -> get(url, url, attempts, 0, null));
+            first = attempts.run(() -> get(url, moved(url), attempts, 0, null, known, mayBeMissing));
         } catch (IOException e) {
             throw failure(url, e);
+        }
+        if (first == null) {
+            return null;
+        }
+        if (first.response.code() == 304) {
+            Validators now = validators(first.response, known.get("length"));
+            first.response.close();
+            // a 304 that names another entity tag is not about the version we hold
+            String etag = now.get("etag");
+            if (etag != null && !etag.equals(known.get("etag"))) {
+                return open(path); // then ask for the file itself
+            }
+            return Resource.unchanged(known);
         }
         if (first.response.code() != 200) {
             first.response.close();
@@ -201,7 +248,28 @@ public final class HttpSource implements InstallSource {
         HttpUrl target = first.url;
         ResumableStream stream = new ResumableStream(first.response.body().byteStream(),
                 offset -> resume(url, target, offset, validator, length, attempts), attempts, announced);
-        return Resource.of(announced, stream);
+        return Resource.of(announced, stream,
+                validators(first.response, length >= 0 ? Long.toString(length) : null));
+    }
+
+    @Override
+    public java.util.Optional<String> cacheIdentity(String path) {
+        return java.util.Optional.of(url(path) + "\n" + credentialIdentity);
+    }
+
+    /** The validators of a response: ETag, Last-Modified and the length (when known). */
+    private static Validators validators(Response response, String length) {
+        String etag = response.header("ETag");
+        String lastModified = response.header("Last-Modified");
+        if (etag == null && lastModified == null) {
+            return Validators.NONE; // the length alone does not tell two versions apart
+        }
+        return Validators.of("etag", oneLine(etag), "last-modified", oneLine(lastModified), "length", length);
+    }
+
+    private static String oneLine(String header) {
+        return header == null || header.length() > 512 || header.chars().anyMatch(c -> c < 0x20 || c == 0x7f) ? null
+                : header;
     }
 
     @Override
@@ -212,7 +280,7 @@ public final class HttpSource implements InstallSource {
 
     /** HEAD (GET of one byte when HEAD is not allowed), following redirects. */
     private boolean probe(HttpUrl requested, Attempts attempts) throws IOException {
-        HttpUrl url = requested;
+        HttpUrl url = moved(requested);
         boolean useGet = false;
         for (int hop = 0; hop <= MAX_REDIRECTS; ) {
             Request.Builder request = request(url);
@@ -251,14 +319,27 @@ public final class HttpSource implements InstallSource {
     }
 
     /** A GET following redirects; a range request when {@code offset > 0}. */
-    private Exchange get(HttpUrl requested, HttpUrl start, Attempts attempts, long offset, String validator)
-            throws IOException {
+    private Exchange get(HttpUrl requested, HttpUrl start, Attempts attempts, long offset, String validator,
+            Validators known) throws IOException {
+        return get(requested, start, attempts, offset, validator, known, false);
+    }
+
+    /** As above; with {@code mayBeMissing}, 404, 410 and a redirect to a directory give null. */
+    private Exchange get(HttpUrl requested, HttpUrl start, Attempts attempts, long offset, String validator,
+            Validators known, boolean mayBeMissing) throws IOException {
         HttpUrl url = start;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             Request.Builder request = request(url).get();
             if (offset > 0) {
                 request.header("Range", "bytes=" + offset + "-");
                 request.header("If-Range", validator);
+            } else if (!known.isEmpty()) {
+                if (known.get("etag") != null) {
+                    request.header("If-None-Match", known.get("etag"));
+                }
+                if (known.get("last-modified") != null) {
+                    request.header("If-Modified-Since", known.get("last-modified"));
+                }
             }
             Response response = execute(request.build(), attempts);
             int code = response.code();
@@ -269,18 +350,27 @@ public final class HttpSource implements InstallSource {
                 } finally {
                     response.close();
                 }
+                if (hop == 0 && (code == 301 || code == 308)) {
+                    remember(url, next);
+                }
                 if (isDirectory(url, next)) {
+                    if (mayBeMissing) {
+                        return null;
+                    }
                     throw BootloaderException.invalidSource(mask(requested) + " is a directory, not a file (the server"
                             + " redirects it to " + mask(next) + ").");
                 }
                 url = next;
                 continue;
             }
-            if (code == 200 || (code == 206 && offset > 0)) {
+            if (code == 200 || (code == 206 && offset > 0) || (code == 304 && offset == 0 && !known.isEmpty())) {
                 return new Exchange(url, response);
             }
             String message = response.message();
             response.close();
+            if (mayBeMissing && (code == 404 || code == 410)) {
+                return null;
+            }
             if (code == 401 && user != null && sameOrigin(url)) {
                 throw BootloaderException.invalidSource("The server refused the credentials of " + user + " for "
                         + mask(url) + " (HTTP 401).");
@@ -306,7 +396,7 @@ public final class HttpSource implements InstallSource {
             throw BootloaderException.invalidSource("The transfer of " + mask(requested) + " broke at byte " + offset
                     + " and cannot be resumed safely: the server sends neither a strong ETag nor Last-Modified.");
         }
-        Exchange exchange = get(requested, url, attempts, offset, validator);
+        Exchange exchange = get(requested, url, attempts, offset, validator, Validators.NONE);
         Response response = exchange.response;
         try {
             if (response.code() == 206) {
@@ -388,7 +478,13 @@ public final class HttpSource implements InstallSource {
     }
 
     private Request.Builder request(HttpUrl url) {
-        return new Request.Builder().url(url).header("Accept-Encoding", "identity").header("User-Agent", "eliloader");
+        Request.Builder request = new Request.Builder().url(url).header("Accept-Encoding", "identity")
+                .header("User-Agent", "eliloader");
+        String credential = preemptiveCredential;
+        if (credential != null && sameOrigin(url)) {
+            request.header("Authorization", credential);
+        }
+        return request;
     }
 
     private HttpUrl redirect(HttpUrl requested, HttpUrl from, Response response) {
@@ -405,6 +501,34 @@ public final class HttpSource implements InstallSource {
         Log.info("redirect " + response.code() + " from " + mask(from) + " to " + mask(to)
                 + (from.equals(requested) ? "" : " (for " + mask(requested) + ")"));
         return to;
+    }
+
+    /** The URL a request for {@code url} goes to: under the moved tree when the root was moved for good. */
+    private HttpUrl moved(HttpUrl url) {
+        HttpUrl to = movedBase;
+        String prefix = base.encodedPath();
+        if (to == null || !url.encodedPath().startsWith(prefix) || !sameOrigin(url)) {
+            return url;
+        }
+        HttpUrl resolved = to.resolve(url.encodedPath().substring(prefix.length())
+                + (url.encodedQuery() == null ? "" : "?" + url.encodedQuery()));
+        return resolved == null ? url : resolved;
+    }
+
+    /** A permanent redirect of a file of the tree to the same name elsewhere moves the whole tree. */
+    private void remember(HttpUrl from, HttpUrl to) {
+        String prefix = base.encodedPath();
+        String path = from.encodedPath();
+        if (movedBase != null || !sameOrigin(from) || !path.startsWith(prefix)) {
+            return;
+        }
+        String relative = path.substring(prefix.length());
+        String target = to.encodedPath();
+        if (relative.isEmpty() || !target.endsWith("/" + relative) || to.encodedQuery() != null) {
+            return;
+        }
+        movedBase = to.newBuilder().encodedPath(target.substring(0, target.length() - relative.length())).build();
+        Log.info("the repository " + mask(base) + " moved for good to " + mask(movedBase));
     }
 
     /** Servers answer a directory named without its trailing slash with a redirect to the name with one. */

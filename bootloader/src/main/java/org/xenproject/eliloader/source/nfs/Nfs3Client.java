@@ -44,11 +44,20 @@ final class Nfs3Client {
         final int type;
         final int mode;
         final long size;
+        /** The file id (inode) and modification time in nanoseconds; 0 when not decoded. */
+        final long fileId;
+        final long mtimeNanos;
 
         Attributes(int type, int mode, long size) {
+            this(type, mode, size, 0, 0);
+        }
+
+        Attributes(int type, int mode, long size, long fileId, long mtimeNanos) {
             this.type = type;
             this.mode = mode;
             this.size = size;
+            this.fileId = fileId;
+            this.mtimeNanos = mtimeNanos;
         }
     }
 
@@ -161,8 +170,13 @@ final class Nfs3Client {
         int mode = r.getInt();
         r.skip(12); // nlink, uid, gid
         long size = r.getLong();
-        r.skip(FATTR3_BYTES - 28);
-        return new Attributes(type, mode, size);
+        r.skip(24); // used, rdev, fsid
+        long fileId = r.getLong();
+        r.skip(8); // atime
+        long mtimeSeconds = r.getInt() & 0xffffffffL;
+        long mtimeNanos = r.getInt() & 0xffffffffL;
+        r.skip(8); // ctime
+        return new Attributes(type, mode, size, fileId, mtimeSeconds * 1_000_000_000L + mtimeNanos);
     }
 
     /** post_op_attr: a boolean, then fattr3 when it is true. */

@@ -25,6 +25,7 @@ import org.xenproject.eliloader.source.RepositoryCredentials;
 import org.xenproject.eliloader.source.ResumableStream;
 import org.xenproject.eliloader.source.SourceOptions;
 import org.xenproject.eliloader.source.TreePath;
+import org.xenproject.eliloader.source.Validators;
 
 /**
  * An install tree on an SMB share, read with jcifs-ng over SMB 2.0.2 to 3.1.1 (SMB1 is never
@@ -46,6 +47,8 @@ public final class SmbSource implements InstallSource {
     private final String displayBase;
     private final String who;
     private final SourceOptions options;
+    /** Who reads, for {@link #cacheIdentity}: domain, user and password, or empty for guest. */
+    private String credentialIdentity = "";
 
     private SmbSource(BaseContext base, CIFSContext context, String treeUrl, String displayBase, String who,
             SourceOptions options) {
@@ -90,7 +93,11 @@ public final class SmbSource implements InstallSource {
                         credentials.password()));
         String who = credentials.anonymous() ? "guest" : "user " + credentials.who();
         Log.info("reading " + display + " over SMB 2/3 as " + who);
-        return new SmbSource(base, context, treeUrl, display, who, options);
+        SmbSource source = new SmbSource(base, context, treeUrl, display, who, options);
+        if (!credentials.anonymous()) {
+            source.credentialIdentity = credentials.domain() + ";" + credentials.user() + "\0" + credentials.password();
+        }
+        return source;
     }
 
     @Override
@@ -224,5 +231,41 @@ public final class SmbSource implements InstallSource {
     }
 
     private record Segment(long size, long modified, InputStream stream) implements ResumableStream.Segment {
+        @Override
+        public Validators validators() {
+            return modified > 0 ? Validators.of("size", Long.toString(size), "mtime", Long.toString(modified * 1_000_000))
+                    : Validators.NONE;
+        }
+    }
+
+    /** Unchanged when the file's size and last-write time are those of the cached copy. */
+    @Override
+    public Resource openIfChanged(String path, Validators known) throws IOException {
+        if (known.isEmpty()) {
+            return open(path);
+        }
+        Validators now;
+        try {
+            now = attempts(path).run(() -> {
+                try (SmbFile file = file(path)) {
+                    if (!file.exists() || !file.isFile()) {
+                        return Validators.NONE;
+                    }
+                    long modified = file.lastModified();
+                    return modified > 0 ? Validators.of("size", Long.toString(file.length()), "mtime",
+                            Long.toString(modified * 1_000_000)) : Validators.NONE;
+                } catch (SmbException e) {
+                    throw classify(e, path);
+                }
+            });
+        } catch (IOException e) {
+            throw failure(path, e);
+        }
+        return now.equals(known) ? Resource.unchanged(known) : open(path);
+    }
+
+    @Override
+    public java.util.Optional<String> cacheIdentity(String path) {
+        return java.util.Optional.of(treeUrl + TreePath.check(path, displayBase) + "\n" + credentialIdentity);
     }
 }

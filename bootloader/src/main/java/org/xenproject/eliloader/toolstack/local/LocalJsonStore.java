@@ -29,47 +29,55 @@ import org.xenproject.eliloader.toolstack.VmRecord;
 
 /**
  * VM records in a JSON file whose field names mirror XenAPI's, for runs by hand, tests and the
- * demo. The whole run holds an exclusive lock on {@code FILE.lock} so concurrent starts are
- * serialised; writes go to a temporary file in the same directory that is renamed over the
- * store, so a reader never sees half a file. A file that cannot be parsed is reported and
- * left untouched. Fields this program does not know are kept as they are.
+ * demo. An exclusive lock on {@code FILE.lock} is held only while the store is read and while
+ * it is written, never during the fetch between, so starts of different VMs do not wait for one
+ * another. The write reads the store again under the lock and refuses to record anything when
+ * the VM's record is no longer the one this run read (another start of the same VM advanced it
+ * meanwhile); the other VMs' changes are kept. Writes go to a temporary file in the same
+ * directory that is renamed over the store, so a reader never sees half a file. A file that
+ * cannot be parsed is reported and left untouched. Fields this program does not know are kept
+ * as they are.
  */
 public final class LocalJsonStore implements Toolstack {
     private static final JSON READER = JSON.std;
     private static final JSON WRITER = JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT);
 
     private final Path file;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
-    private final Map<String, Object> document;
+    /** The store as this run last read or wrote it. */
+    private Map<String, Object> document;
 
-    private LocalJsonStore(Path file, FileChannel lockChannel, FileLock lock, Map<String, Object> document) {
+    private LocalJsonStore(Path file, Map<String, Object> document) {
         this.file = file;
-        this.lockChannel = lockChannel;
-        this.lock = lock;
         this.document = document;
     }
 
-    /** Locks and reads the store; waits while another run holds it. */
+    /** Reads the store under its lock; waits only while another run reads or writes it. */
     public static LocalJsonStore open(Path file) {
         if (!Files.isRegularFile(file)) {
             throw storeError("The VM store " + file + " does not exist (create it, or name another with --vm-store).");
         }
+        return new LocalJsonStore(file, locked(file, () -> parse(file)));
+    }
+
+    private interface Locked<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs {@code work} holding the store's lock file (released on every path, and by the OS if the process dies). */
+    private static <T> T locked(Path file, Locked<T> work) {
         Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
         FileChannel channel = null;
         try {
             // never through a symbolic link: a planted FILE.lock -> /etc/... must not be created or opened
             channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
-            FileLock lock = channel.lock();
-            Map<String, Object> document = parse(file);
-            return new LocalJsonStore(file, channel, lock, document);
+            try (FileLock lock = channel.lock()) {
+                return work.run();
+            }
         } catch (IOException e) {
-            closeQuietly(channel);
             throw storeError("Cannot lock or read the VM store " + file + ": " + e.getMessage());
-        } catch (RuntimeException e) {
+        } finally {
             closeQuietly(channel);
-            throw e;
         }
     }
 
@@ -93,11 +101,21 @@ public final class LocalJsonStore implements Toolstack {
         if (edits.isEmpty()) {
             return;
         }
-        Map<String, Object> vm = vm(vmUuid);
-        for (RecordEdit edit : edits) {
-            applyOne(vmUuid, vm, edit);
-        }
-        write();
+        Map<String, Object> asRead = vm(vmUuid);
+        document = locked(file, () -> {
+            Map<String, Object> fresh = parse(file);
+            Object now = ((Map<?, ?>) fresh.get("vms")).get(vmUuid);
+            if (!asRead.equals(now)) {
+                throw storeError("The record of VM " + vmUuid + " in the VM store " + file + " changed while this"
+                        + " start ran (another start of the same VM?); nothing was recorded.");
+            }
+            Map<String, Object> vm = map(now, "VM " + vmUuid);
+            for (RecordEdit edit : edits) {
+                applyOne(vmUuid, vm, edit);
+            }
+            write(fresh);
+            return fresh;
+        });
     }
 
     @Override
@@ -121,12 +139,7 @@ public final class LocalJsonStore implements Toolstack {
 
     @Override
     public void close() {
-        try {
-            lock.release();
-        } catch (IOException ignored) {
-            // the channel close below releases it as well
-        }
-        closeQuietly(lockChannel);
+        // no lock is held between reads and writes
     }
 
     private void applyOne(String vmUuid, Map<String, Object> vm, RecordEdit edit) {
@@ -156,7 +169,7 @@ public final class LocalJsonStore implements Toolstack {
         }
     }
 
-    private void write() {
+    private void write(Map<String, Object> document) {
         Path temp = null;
         try {
             temp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName() + ".", ".tmp");

@@ -11,6 +11,11 @@ import org.xenproject.eliloader.source.SourceOptions;
 @org.xenproject.eliloader.testsupport.RealPeers
 class IsoSourceContractTest extends InstallSourceContract {
     @Override
+    protected boolean cached() {
+        return false;
+    }
+
+    @Override
     protected Backend start(Path tree, WorkDir work) throws Exception {
         Path image = TestImages.make(TestImages.Maker.XORRISO_ROCK_RIDGE_JOLIET, tree, work.resolve("tree.iso"));
         return new Backend() {

@@ -7,9 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,32 +98,39 @@ class LocalJsonStoreTest {
     }
 
     @Test
-    void concurrentRunsAreSerialised() throws Exception {
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aStartHoldsNoLockWhileItFetchesAndTwoStartsOfOneVmDoNotBothRecord() throws Exception {
         Path file = VmStoreFixture.vm().writeTo(dir.resolve("s.json"));
-        CountDownLatch firstHoldsLock = new CountDownLatch(1);
-        AtomicLong secondOpenedAt = new AtomicLong();
-        long firstReleasedAt;
-        Thread second;
         try (LocalJsonStore first = LocalJsonStore.open(file)) {
-            second = new Thread(() -> {
-                try {
-                    firstHoldsLock.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                // FileChannel.lock is per JVM; a second process is what really competes, so run one
-                secondOpenedAt.set(runOtherProcessThatOpens(file));
-            });
-            second.start();
-            firstHoldsLock.countDown();
-            Thread.sleep(700);
-            first.apply(VM, List.of(new RecordEdit.PutOtherConfig("first", "1")));
-            firstReleasedAt = System.currentTimeMillis();
+            first.readVm(VM);
+            // another process (FileChannel.lock is per JVM) reads and writes while this one "fetches":
+            // it does not wait for this run to end
+            long otherWroteAt = runOtherProcessThatOpens(file);
+            assertThat(otherWroteAt).isPositive();
+            assertThatThrownBy(() -> first.apply(VM, List.of(new RecordEdit.PutOtherConfig("first", "1"))))
+                    .hasMessageContaining("changed while this start ran");
         }
-        second.join(TimeUnit.SECONDS.toMillis(30));
-        assertThat(secondOpenedAt.get()).as("the second run got the store only after the first let go")
-                .isGreaterThanOrEqualTo(firstReleasedAt);
-        assertThat(VmStoreFixture.otherConfig(file)).containsEntry("first", "1").containsEntry("second", "2");
+        assertThat(VmStoreFixture.otherConfig(file)).containsEntry("second", "2").doesNotContainKey("first");
+    }
+
+    @Test
+    void startsOfDifferentVmsBothRecordTheirRounds() throws Exception {
+        Path file = VmStoreFixture.vm().writeTo(dir.resolve("s.json"));
+        String text = Files.readString(file);
+        Map<String, Object> doc = com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(text);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> vms = (Map<String, Object>) doc.get("vms");
+        vms.put("other-vm", com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(com.fasterxml.jackson.jr.ob.JSON.std.asString(vms.get(VM))));
+        Files.writeString(file, com.fasterxml.jackson.jr.ob.JSON.std.asString(doc));
+        try (LocalJsonStore first = LocalJsonStore.open(file); LocalJsonStore second = LocalJsonStore.open(file)) {
+            first.readVm(VM);
+            second.readVm("other-vm");
+            first.apply(VM, List.of(new RecordEdit.PutOtherConfig("install-round", "2")));
+            second.apply("other-vm", List.of(new RecordEdit.PutOtherConfig("install-round", "3")));
+            first.apply(VM, List.of(new RecordEdit.PutOtherConfig("tidied", "yes"))); // its own write is no conflict
+        }
+        Map<String, Object> after = com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(Files.readString(file));
+        assertThat(after.toString()).contains("install-round=2").contains("install-round=3").contains("tidied=yes");
     }
 
     /** Starts a JVM that opens the store, adds a key, and prints when it got the lock. */

@@ -32,6 +32,7 @@ class XenApiClassLoadingTest {
                 "-q", "--vm", VmStoreFixture.VM, "--output-directory=" + dir.resolve("out"),
                 dir.resolve("disk.img").toString());
         builder.environment().put("ELILOADER_CONFIG", "/nonexistent/eliloader.conf");
+        builder.environment().put("ELILOADER_CACHE_DIR", dir.resolve("cache").toString()); // not the host's
         builder.environment().put("ELILOADER_SYSLOG", "0");
         builder.environment().remove("ELILOADER_VM_STORE");
         builder.environment().remove("ELILOADER_XAPI");
