@@ -38,15 +38,15 @@ import org.xenproject.eliloader.toolstack.RecordEdit;
  * publishes, then deleted), the kernel arguments and the round plan.
  */
 final class ProbeCommand {
-    static final String USAGE = "usage: eliloader probe --repository URL [--distro D] [--arch A] [--release R]\n"
-            + "                      [--round N] [--cdrom] [--vnc] [--vnc-password P] [--install-kernel K]\n"
-            + "                      [--install-ramdisk R] [--install-args A] [--proxy URL] [host settings]\n";
     /** probe's options, by the install key each one sets. */
     private static final Map<String, InstallKey> KEYS = Map.of("distro", InstallKey.DISTRO, "arch", InstallKey.ARCH,
             "release", InstallKey.RELEASE, "round", InstallKey.ROUND, "vnc-password", InstallKey.VNC_PASSWORD,
             "install-kernel", InstallKey.KERNEL, "install-ramdisk", InstallKey.RAMDISK, "install-args",
             InstallKey.ARGS, "proxy", InstallKey.PROXY);
-    private static final Set<String> VALUES = Set.copyOf(Stream.concat(KEYS.keySet().stream(),
+    /** probe's flags. */
+    static final Set<String> FLAGS = Set.of("cdrom", "vnc");
+    /** probe's options that take a value. */
+    static final Set<String> VALUES = Set.copyOf(Stream.concat(KEYS.keySet().stream(),
             Stream.of("repository")).toList());
 
     private final PrintStream out;
@@ -55,7 +55,7 @@ final class ProbeCommand {
 
     ProbeCommand(List<String> args, Map<String, String> environment, PrintStream out) {
         this.out = out;
-        this.options = SubcommandOptions.parse("probe", args, VALUES, Set.of("cdrom", "vnc"));
+        this.options = SubcommandOptions.parse("probe", args, VALUES, FLAGS);
         this.environment = environment;
     }
 

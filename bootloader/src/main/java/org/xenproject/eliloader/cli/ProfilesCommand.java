@@ -23,8 +23,10 @@ import org.xenproject.eliloader.profile.ProfileRegistry;
  * profile or forms a cycle, templates with unknown variables — each reported as {@code FILE:LINE: …}.
  */
 final class ProfilesCommand {
-    static final String USAGE = "usage: eliloader profiles list [--profiles-dir=DIR]\n"
-            + "       eliloader profiles validate [--profiles-dir=DIR] [FILE...]\n";
+
+    /** The options of profiles besides the host settings: flags and options with a value. */
+    static final Set<String> FLAGS = Set.of();
+    static final Set<String> VALUES = Set.of();
 
     private final PrintStream out;
     private final SubcommandOptions options;
@@ -32,7 +34,7 @@ final class ProfilesCommand {
 
     ProfilesCommand(List<String> args, Map<String, String> environment, PrintStream out) {
         this.out = out;
-        this.options = SubcommandOptions.parse("profiles", args, Set.of(), Set.of());
+        this.options = SubcommandOptions.parse("profiles", args, VALUES, FLAGS);
         this.settings = Settings.resolve(options.settings, environment, Settings.configFile(environment));
     }
 
