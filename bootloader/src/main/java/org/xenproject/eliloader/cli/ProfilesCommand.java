@@ -3,6 +3,7 @@ package org.xenproject.eliloader.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +26,7 @@ import org.xenproject.eliloader.profile.ProfileRegistry;
 final class ProfilesCommand {
 
     /** The options of profiles besides the host settings: flags and options with a value. */
-    static final Set<String> FLAGS = Set.of();
+    static final Set<String> FLAGS = Set.of("json");
     static final Set<String> VALUES = Set.of();
 
     private final PrintStream out;
@@ -62,6 +63,9 @@ final class ProfilesCommand {
 
     private int list() {
         ProfileRegistry registry = registry();
+        if (options.flag("json")) {
+            return listJson(registry);
+        }
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"ID", "ALIASES", "FROM", "DESCRIPTION"});
         for (String id : registry.ids().stream().sorted().toList()) {
@@ -88,6 +92,26 @@ final class ProfilesCommand {
                     .stripTrailing() + "\n");
         }
         out.print("* the profile an alias means when the tree does not tell the version\n");
+        out.flush();
+        return 0;
+    }
+
+    /** {@code profiles list --json}: {"profiles": [{id, abstract, aliases, default_for, from, overrides, description}]}. */
+    private int listJson(ProfileRegistry registry) {
+        List<Map<String, Object>> profiles = new ArrayList<>();
+        for (String id : registry.ids().stream().sorted().toList()) {
+            Profile p = registry.get(id);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("id", id);
+            entry.put("abstract", p.isAbstract());
+            entry.put("aliases", List.copyOf(p.aliases()));
+            entry.put("default_for", List.copyOf(p.defaultFor()));
+            entry.put("from", p.origin());
+            entry.put("overrides", List.copyOf(registry.overriddenOrigins(id)));
+            entry.put("description", p.description());
+            profiles.add(entry);
+        }
+        out.print(Json.object(Map.of("profiles", profiles)));
         out.flush();
         return 0;
     }

@@ -33,12 +33,12 @@ enum Subcommand {
         }
     },
     PROFILES("profiles", "list the distribution profiles, or check profile files",
-            List.of("list", "validate [FILE...]"),
+            List.of("list [--json]", "validate [FILE...]"),
             "list: every profile this host knows (from the jar, the shipped folder and the profiles directory; "
                     + "a later file with the same id replaces an earlier one), with its aliases (* = the default of "
                     + "an alias), where it comes from and its description. validate: checks profile files (all "
                     + "known ones without FILE) and prints FILE:LINE: problem, one a line; exit status 1 if any.",
-            List.of(),
+            List.of(new Option(List.of("--json"), null, "list: one JSON object instead of the table")),
             true) {
         @Override
         int run(List<String> args, Map<String, String> environment, PrintStream out) {
@@ -57,7 +57,7 @@ enum Subcommand {
     },
     PROBE("probe", "show what an install from a tree would do, touching no VM record",
             List.of("--repository URL [--distro D] [--arch A] [--release R] [--round N] [--cdrom] [--vnc] "
-                    + "[--vnc-password P] [--install-kernel K] [--install-ramdisk R] [--install-args A] [--proxy URL]"),
+                    + "[--vnc-password P] [--install-kernel K] [--install-ramdisk R] [--install-args A] [--proxy URL] [--json]"),
             "What an install from the tree at URL would do, touching no VM record: the profile and how it was "
                     + "chosen, the metadata read, the kernel and initrd (fetched into a scratch folder, verified, "
                     + "deleted) with size and MD5, the kernel arguments (password masked), the record edits of the "
@@ -73,7 +73,8 @@ enum Subcommand {
                     new Option(List.of("--install-kernel"), "K", "as install-kernel (pygrub profile)"),
                     new Option(List.of("--install-ramdisk"), "R", "as install-ramdisk (pygrub profile)"),
                     new Option(List.of("--install-args"), "A", "as install-args"),
-                    new Option(List.of("--proxy"), "URL", "as install-proxy")),
+                    new Option(List.of("--proxy"), "URL", "as install-proxy"),
+                    new Option(List.of("--json"), null, "one JSON object instead of the \"key: value\" lines")),
             true) {
         @Override
         int run(List<String> args, Map<String, String> environment, PrintStream out) {
