@@ -391,13 +391,16 @@ final class Manual {
     // ----- eliloader help --------------------------------------------------------------------
 
     /** The flags of {@code eliloader help}. */
-    static final Set<String> HELP_FLAGS = Set.of("man");
+    static final Set<String> HELP_FLAGS = Set.of("man", "bash-completion");
 
     static int helpCommand(List<String> args, PrintStream out) {
         List<String> words = new ArrayList<>();
         boolean man = false;
+        boolean completion = false;
         for (String arg : args) {
-            if (arg.startsWith("--") && HELP_FLAGS.contains(arg.substring(2))) {
+            if (arg.equals("--bash-completion")) {
+                completion = true;
+            } else if (arg.startsWith("--") && HELP_FLAGS.contains(arg.substring(2))) {
                 man = true;
             } else if (arg.equals("-h") || arg.equals("--help")) {
                 words.add("help");
@@ -407,11 +410,11 @@ final class Manual {
                 words.add(arg);
             }
         }
-        if (man) {
-            if (!words.isEmpty()) {
-                throw BootloaderException.usage("help --man takes no command.");
+        if (man || completion) {
+            if (!words.isEmpty() || (man && completion)) {
+                throw BootloaderException.usage("help --man and help --bash-completion take nothing else.");
             }
-            out.print(man());
+            out.print(man ? man() : Completion.bash());
         } else if (words.isEmpty()) {
             out.print(help());
         } else if (words.size() > 1) {

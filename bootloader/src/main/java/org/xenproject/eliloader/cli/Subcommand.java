@@ -17,10 +17,13 @@ import org.xenproject.eliloader.cli.Manual.Option;
  * (the toolstacks' first argument is an option, or empty).
  */
 enum Subcommand {
-    HELP("help", "show the help of eliloader or of a command, or the manual page", List.of("[COMMAND]", "--man"),
+    HELP("help", "show the help of eliloader or of a command, or the manual page", List.of("[COMMAND]", "--man",
+            "--bash-completion"),
             "Shows the help of eliloader or of one COMMAND on standard output; with --man, the manual page "
-                    + "eliloader(8) in roff (what the package installs).",
-            List.of(new Option(List.of("--man"), null, "print the manual page eliloader(8), roff source")),
+                    + "eliloader(8) in roff; with --bash-completion, the bash completion script (both are what the "
+                    + "package installs).",
+            List.of(new Option(List.of("--man"), null, "print the manual page eliloader(8), roff source"),
+                    new Option(List.of("--bash-completion"), null, "print the bash completion script")),
             false) {
         @Override
         int run(List<String> args, Map<String, String> environment, PrintStream out) {
