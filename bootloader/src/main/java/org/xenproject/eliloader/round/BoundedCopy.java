@@ -21,6 +21,8 @@ import org.xenproject.eliloader.source.InstallSource;
  */
 public final class BoundedCopy {
     private static final int BUFFER = 256 * 1024;
+    /** Progress on a terminal ({@link Progress#enableOnTerminal}); null, the toolstack's case: none, and the class stays unloaded. */
+    static volatile Progress progress;
 
     /** A digest the tree publishes for a file: algorithm ({@code sha256}, {@code sha1}, {@code md5}, {@code sha512}), hex, and where it was published. */
     public record Expected(String algorithm, String hex, String publishedIn) {
@@ -60,9 +62,17 @@ public final class BoundedCopy {
             MessageDigest md5Digest = md5 || expectsMd5 ? digest("md5") : null;
             MessageDigest check = expected == null || expectsMd5 ? null : digest(expected.algorithm());
             long copied;
+            Progress shown = progress;
+            Progress.Meter meter = shown == null ? null : shown.start(what, announced.orElse(-1));
+            boolean complete = false;
             try (InputStream in = resource.stream(); OutputStream out = Files.newOutputStream(target)) {
-                copied = md5Digest == null && check == null ? copy(in, out, what, where, limit)
-                        : copyDigesting(in, out, what, where, limit, md5Digest, check);
+                copied = md5Digest == null && check == null ? copy(in, out, what, where, limit, meter)
+                        : copyDigesting(in, out, what, where, limit, md5Digest, check, meter);
+                complete = true;
+            } finally {
+                if (meter != null) {
+                    meter.done(complete);
+                }
             }
             if (announced.isPresent() && announced.getAsLong() != copied) {
                 throw BootloaderException.invalidSource("The " + what + " " + where + " was cut short: "
@@ -83,8 +93,8 @@ public final class BoundedCopy {
         }
     }
 
-    private static long copy(InputStream in, OutputStream out, String what, String where, long limit)
-            throws IOException {
+    private static long copy(InputStream in, OutputStream out, String what, String where, long limit,
+            Progress.Meter meter) throws IOException {
         long copied = 0;
         byte[] buffer = new byte[BUFFER];
         int n;
@@ -96,13 +106,16 @@ public final class BoundedCopy {
                 throw tooBig(what, where, copied, limit);
             }
             out.write(buffer, 0, n);
+            if (meter != null) {
+                meter.advance(n);
+            }
         }
         return copied;
     }
 
     /** The copy, with the digests updated on a second thread. */
     private static long copyDigesting(InputStream in, OutputStream out, String what, String where, long limit,
-            MessageDigest md5, MessageDigest check) throws IOException {
+            MessageDigest md5, MessageDigest check, Progress.Meter meter) throws IOException {
         MessageDigest[] digests = md5 == null ? new MessageDigest[] {check}
                 : check == null ? new MessageDigest[] {md5} : new MessageDigest[] {md5, check};
         long copied = 0;
@@ -120,6 +133,9 @@ public final class BoundedCopy {
                 }
                 out.write(buffer, 0, n);
                 digester.digest(buffer, n);
+                if (meter != null) {
+                    meter.advance(n);
+                }
             }
             digester.finish();
         } catch (InterruptedException e) {
