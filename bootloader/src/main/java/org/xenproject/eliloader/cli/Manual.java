@@ -388,18 +388,37 @@ final class Manual {
         return s.startsWith(".") || s.startsWith("'") ? "\\&" + s : s;
     }
 
+    /** The commented default {@code /etc/eliloader/eliloader.conf} the package installs: every key, commented out at its default. */
+    static String configFile() {
+        StringBuilder b = new StringBuilder();
+        b.append("# ").append(Settings.DEFAULT_CONFIG_FILE).append(": the host settings of eliloader(8).\n");
+        b.append("# \"key = value\" lines, \"#\" comments. An option (--key=VALUE) or an environment variable\n");
+        b.append("# (ELILOADER_...) given to a run wins over this file; ELILOADER_CONFIG names another file.\n");
+        b.append("# Every key is shown commented out, at its default.\n");
+        for (Setting s : Setting.values()) {
+            b.append("\n");
+            wrap(b, "#", setting(s).text() + " (--" + s.key() + ", " + s.environmentVariable() + ")", "# ");
+            b.append("#").append(s.key()).append(" =")
+                    .append(s.defaultValue() == null ? "" : " " + s.defaultValue()).append('\n');
+        }
+        return b.toString();
+    }
+
     // ----- eliloader help --------------------------------------------------------------------
 
     /** The flags of {@code eliloader help}. */
-    static final Set<String> HELP_FLAGS = Set.of("man", "bash-completion");
+    static final Set<String> HELP_FLAGS = Set.of("man", "bash-completion", "config-file");
 
     static int helpCommand(List<String> args, PrintStream out) {
         List<String> words = new ArrayList<>();
         boolean man = false;
         boolean completion = false;
+        boolean configFile = false;
         for (String arg : args) {
             if (arg.equals("--bash-completion")) {
                 completion = true;
+            } else if (arg.equals("--config-file")) {
+                configFile = true;
             } else if (arg.startsWith("--") && HELP_FLAGS.contains(arg.substring(2))) {
                 man = true;
             } else if (arg.equals("-h") || arg.equals("--help")) {
@@ -410,11 +429,12 @@ final class Manual {
                 words.add(arg);
             }
         }
-        if (man || completion) {
-            if (!words.isEmpty() || (man && completion)) {
-                throw BootloaderException.usage("help --man and help --bash-completion take nothing else.");
+        int generated = (man ? 1 : 0) + (completion ? 1 : 0) + (configFile ? 1 : 0);
+        if (generated > 0) {
+            if (!words.isEmpty() || generated > 1) {
+                throw BootloaderException.usage("help --man, --bash-completion and --config-file take nothing else.");
             }
-            out.print(man ? man() : Completion.bash());
+            out.print(man ? man() : completion ? Completion.bash() : configFile());
         } else if (words.isEmpty()) {
             out.print(help());
         } else if (words.size() > 1) {

@@ -18,12 +18,13 @@ import org.xenproject.eliloader.cli.Manual.Option;
  */
 enum Subcommand {
     HELP("help", "show the help of eliloader or of a command, or the manual page", List.of("[COMMAND]", "--man",
-            "--bash-completion"),
+            "--bash-completion", "--config-file"),
             "Shows the help of eliloader or of one COMMAND on standard output; with --man, the manual page "
-                    + "eliloader(8) in roff; with --bash-completion, the bash completion script (both are what the "
-                    + "package installs).",
+                    + "eliloader(8) in roff; with --bash-completion, the bash completion script; with --config-file, the "
+                    + "commented default configuration file (all three are what the package installs).",
             List.of(new Option(List.of("--man"), null, "print the manual page eliloader(8), roff source"),
-                    new Option(List.of("--bash-completion"), null, "print the bash completion script")),
+                    new Option(List.of("--bash-completion"), null, "print the bash completion script"),
+                    new Option(List.of("--config-file"), null, "print the commented default eliloader.conf")),
             false) {
         @Override
         int run(List<String> args, Map<String, String> environment, PrintStream out) {

@@ -177,6 +177,30 @@ class ManualTest {
         }
     }
 
+    /** The package's commented eliloader.conf names every key and, uncommented, is a valid file of defaults. */
+    @Test
+    void defaultConfigFileHasEveryKeyAtItsDefault(@TempDir Path dir) throws Exception {
+        String text = run("help", "--config-file").out();
+        Path file = dir.resolve("eliloader.conf");
+        Files.writeString(file, text);
+        org.xenproject.eliloader.config.Settings.resolve(Map.of(), Map.of(), file); // all commented: accepted
+        StringBuilder uncommented = new StringBuilder();
+        for (Setting s : Setting.values()) {
+            assertThat(text).contains("\n#" + s.key() + " =");
+            if (s.defaultValue() != null) {
+                uncommented.append(s.key()).append(" = ").append(s.defaultValue()).append('\n');
+            }
+        }
+        Files.writeString(file, uncommented.toString());
+        org.xenproject.eliloader.config.Settings settings = org.xenproject.eliloader.config.Settings.resolve(Map.of(),
+                Map.of(), file);
+        for (Setting s : Setting.values()) {
+            if (s.defaultValue() != null) {
+                assertThat(settings.get(s)).contains(s.defaultValue());
+            }
+        }
+    }
+
     @Test
     void versionComesFromTheBuild() throws Exception {
         Run v = run("--version");
