@@ -423,6 +423,8 @@ final class Manual {
                 man = true;
             } else if (arg.equals("-h") || arg.equals("--help")) {
                 words.add("help");
+            } else if (arg.equals("--debug")) {
+                continue; // accepted by every command (Subcommand.COMMON)
             } else if (arg.startsWith("-")) {
                 throw BootloaderException.usage("Unknown option " + arg + " for help.");
             } else {

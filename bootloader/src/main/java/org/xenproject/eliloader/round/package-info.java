@@ -7,5 +7,7 @@
  * profile model's list, which a test keeps in step). Actions that read the guest's disk
  * through pygrub live in {@code round.pygrub}. Files for the caller are made through
  * {@code HandoverFiles}, which removes them on every path unless they were handed over.
+ * Files are copied by {@code BoundedCopy} (limits, digests while streaming), which reports to
+ * {@code Progress} only when a person watches stderr on a terminal.
  */
 package org.xenproject.eliloader.round;

@@ -158,6 +158,10 @@ class ManualTest {
             assertThat(viaFlag).isEqualTo(viaHelp);
         }
         assertThat(run("profiles", "list", "--help").out()).isEqualTo(run("help", "profiles").out());
+        for (Subcommand c : Subcommand.values()) {
+            // every command takes the common options
+            assertThat(run("help", c.commandName(), "--debug").status()).isZero();
+        }
         Run unknown = run("help", "frobnicate");
         assertThat(unknown.status()).isEqualTo(2);
         assertThat(unknown.err()).endsWith("RuntimeError: USAGE\nNo command \"frobnicate\" (commands: "
