@@ -178,6 +178,27 @@ class PackageInstallTest {
         assertThat(run.status()).as(String.join(" ", argv) + "\n" + run.stdout() + run.stderr()).isZero();
     }
 
+    /**
+     * A round 1 must not open the signed BouncyCastle jar (its signature check costs 0.3 s): it does
+     * when a security provider java.security lists has no module in the runtime (the JDK then looks
+     * for it on the class path).
+     */
+    @Test
+    @Order(5)
+    void aRoundOneVerifiesNoSignedJar() throws Exception {
+        VmStoreFixture.vm().other("install-repository", nginx.url("rhel5")).writeTo(root.resolve("tmp/vms-classes.json"));
+        String d = "/usr/share/eliloader";
+        Result run = inRoot(d + "/runtime/bin/java", "-Xlog:class+load=info:file=/tmp/classes.log",
+                "-Deliloader.distroProfiles=" + d + "/distro-profiles", "-jar", d + "/eliloader.jar", "-q",
+                "--keep-installing", "--vm", VmStoreFixture.VM, "--vm-store=/tmp/vms-classes.json",
+                "--output-directory=/tmp/boot-classes", "/dev/null");
+        assertThat(run.status()).as(run.stderr()).isZero();
+        List<String> classes = Files.readAllLines(root.resolve("tmp/classes.log"));
+        assertThat(classes).anyMatch(line -> line.contains("okhttp3."));
+        assertThat(classes).noneMatch(line -> line.contains("org.bouncycastle."))
+                .noneMatch(line -> line.contains("sun.security.pkcs.PKCS7 ")); // a jar signature checked
+    }
+
     @Test
     @Order(6)
     void anEditedConfigFileSurvivesAReinstallAndPurgeRemovesTheCache() throws Exception {
