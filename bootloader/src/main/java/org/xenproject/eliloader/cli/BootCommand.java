@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.xenproject.eliloader.answer.OutputFormat;
 import org.xenproject.eliloader.config.Setting;
 import org.xenproject.eliloader.config.Settings;
 import org.xenproject.eliloader.error.BootloaderException;
@@ -17,6 +18,7 @@ import org.xenproject.eliloader.install.Installer;
 import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.profile.ProfileRegistry;
 import org.xenproject.eliloader.round.CallerRequest;
+import org.xenproject.eliloader.round.Progress;
 import org.xenproject.eliloader.round.RunDirectory;
 import org.xenproject.eliloader.toolstack.RecordEdit;
 import org.xenproject.eliloader.toolstack.Toolstack;
@@ -37,12 +39,14 @@ final class BootCommand {
     private final Settings settings;
     private final PrintStream stdout;
     private final PrintStream stderr;
+    private final Map<String, String> environment;
 
     BootCommand(CommandLine commandLine, Map<String, String> environment, PrintStream stdout, PrintStream stderr) {
         this.commandLine = commandLine;
         this.settings = Settings.resolve(commandLine.settings, environment, Settings.configFile(environment));
         this.stdout = stdout;
         this.stderr = stderr;
+        this.environment = environment;
     }
 
     void run() {
@@ -51,6 +55,10 @@ final class BootCommand {
         }
         if (commandLine.disk == null) {
             throw BootloaderException.usage("The boot DISK argument is required.");
+        }
+        if (!commandLine.quiet) {
+            // a person at a terminal (xenopsd and xapi pass -q; libxl passes --quiet when restricted)
+            Progress.enableOnTerminal(stderr, environment, commandLine.outputFormat == OutputFormat.SIMPLE0);
         }
         boolean keepInstalling = settings.flag(Setting.KEEP_INSTALLING);
         // what killed runs left in the shared output directory (see RunDirectory)

@@ -22,9 +22,6 @@ import org.xenproject.eliloader.error.ErrorCode;
  * entry no start is using at that moment.
  */
 final class CacheCommand {
-    static final String USAGE = "usage: eliloader cache list [--cache-dir=DIR]\n"
-            + "       eliloader cache clear [--cache-dir=DIR]\n";
-
     private final PrintStream out;
     private final SubcommandOptions options;
     private final Settings settings;

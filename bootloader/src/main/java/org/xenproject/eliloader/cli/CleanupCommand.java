@@ -18,8 +18,6 @@ import org.xenproject.eliloader.round.RunDirectory;
  * boot script or an administrator. Files handed over to a caller are never touched.
  */
 final class CleanupCommand {
-    static final String USAGE = "usage: eliloader cleanup [--output-directory=DIR]\n";
-
     private final PrintStream out;
     private final SubcommandOptions options;
     private final Settings settings;

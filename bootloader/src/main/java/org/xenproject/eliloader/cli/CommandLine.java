@@ -21,7 +21,9 @@ import org.xenproject.eliloader.round.CallerRequest.Caller;
 public final class CommandLine {
     /** pygrub options a caller may pass through PV-bootloader-args; kept for the hand-off to pygrub. */
     static final Set<String> PYGRUB_VALUE_OPTIONS = Set.of("kernel", "ramdisk", "entry", "offset");
-    private static final Set<String> VALUE_OPTIONS = Set.of("vm", "args", "default_args", "extra_args", "output",
+    /** pygrub's inspection flags: pygrub's output is relayed and nothing is recorded. */
+    static final Set<String> PYGRUB_FLAGS = Set.of("-n", "--not-really", "-l", "--list-entries", "--isconfig");
+    static final Set<String> VALUE_OPTIONS = Set.of("vm", "args", "default_args", "extra_args", "output",
             "output-format", "output-directory", "runas", "domid");
 
     public String vmUuid;
@@ -32,6 +34,7 @@ public final class CommandLine {
     public boolean quiet;
     public boolean debug;
     public boolean help;
+    public boolean version;
     /** The caller's kernel arguments ({@code --args}, {@code --default_args}, {@code --extra_args}) in order; null when none were given. */
     public String callerArgs;
     /** pygrub options (e.g. {@code --kernel=/boot/x}) to relay when handing over to pygrub. */
@@ -61,8 +64,9 @@ public final class CommandLine {
                 cl.settings.put(Setting.NO_CACHE, "true");
             } else if (arg.equals("-h") || arg.equals("--help")) {
                 cl.help = true;
-            } else if (arg.equals("-n") || arg.equals("--not-really") || arg.equals("-l") || arg.equals("--list-entries")
-                    || arg.equals("--isconfig")) {
+            } else if (arg.equals("--version")) {
+                cl.version = true;
+            } else if (PYGRUB_FLAGS.contains(arg)) {
                 cl.pygrubOptions.add(arg);
             } else if (arg.startsWith("--")) {
                 int eq = arg.indexOf('=');
@@ -166,17 +170,8 @@ public final class CommandLine {
         return callerArgs != null;
     }
 
+    /** The boot command's synopsis (for a usage error); the full help is {@code Manual.help()}. */
     public static String usage() {
-        return String.join("\n",
-                "usage: eliloader [-q] --vm=UUID [--output-format=simple|simple0|sxp] [--output=FILE|-]",
-                "                 [--output-directory=DIR] [--args=A] [--default_args=A] [--extra_args=B]",
-                "                 [--vm-store=FILE] [--xapi=SOCKET|URL] [--xapi-credentials=FILE]",
-                "                 [--guest-installer-dir=DIR]",
-                "                 [--profiles-dir=DIR] [--pygrub=PATH] [--ca-file=FILE] [--cache-dir=DIR]",
-                "                 [--keep-installing] [--debug] DISK",
-                "       eliloader profiles list|validate [FILE...]",
-                "       eliloader probe --repository URL [--distro D] [--arch A] [--release R]",
-                "Boots the install round of a PV VM as the toolstack's bootloader; see README.md.",
-                "");
+        return Manual.bootSynopsis();
     }
 }

@@ -50,21 +50,23 @@ public final class Main {
         boolean debug = args.contains("--debug");
         Log.echoToStderr(debug);
         try {
-            if (!args.isEmpty() && args.get(0).equals("profiles")) {
-                return new ProfilesCommand(args.subList(1, args.size()), environment, out).run();
-            }
-            if (!args.isEmpty() && args.get(0).equals("cleanup")) {
-                return new CleanupCommand(args.subList(1, args.size()), environment, out).run();
-            }
-            if (!args.isEmpty() && args.get(0).equals("cache")) {
-                return new CacheCommand(args.subList(1, args.size()), environment, out).run();
-            }
-            if (!args.isEmpty() && args.get(0).equals("probe")) {
-                return new ProbeCommand(args.subList(1, args.size()), environment, out).run();
+            Subcommand command = subcommand(args);
+            if (command != null) {
+                List<String> rest = args.subList(1, args.size());
+                if (command != Subcommand.HELP && (rest.contains("--help") || rest.contains("-h"))) {
+                    out.print(Manual.help(command));
+                    out.flush();
+                    return 0;
+                }
+                return command.run(rest, environment, out);
             }
             CommandLine commandLine = CommandLine.parse(args);
             if (commandLine.help) {
-                out.print(CommandLine.usage());
+                out.print(Manual.help());
+                return 0;
+            }
+            if (commandLine.version) {
+                out.print(Manual.NAME + " " + Manual.version() + "\n");
                 return 0;
             }
             new BootCommand(commandLine, environment, out, err).run();
@@ -105,10 +107,19 @@ public final class Main {
     }
 
     private static String usageFor(List<String> args) {
-        String first = args.isEmpty() ? "" : args.get(0);
-        return first.equals("profiles") ? ProfilesCommand.USAGE : first.equals("probe") ? ProbeCommand.USAGE
-                : first.equals("cleanup") ? CleanupCommand.USAGE : first.equals("cache") ? CacheCommand.USAGE
-                : CommandLine.usage();
+        Subcommand command = subcommand(args);
+        return command != null ? Manual.usage(command) : Manual.bootSynopsis();
+    }
+
+    /**
+     * The subcommand the first argument names, or null for a VM start. The toolstacks' first
+     * argument is an option (or empty), so a VM start never loads the registry.
+     */
+    private static Subcommand subcommand(List<String> args) {
+        if (args.isEmpty() || args.get(0).isEmpty() || !Character.isLetter(args.get(0).charAt(0))) {
+            return null;
+        }
+        return Subcommand.forName(args.get(0));
     }
 
     /** --debug: the stack trace, its messages masked like every other line. */

@@ -40,15 +40,15 @@ import org.xenproject.eliloader.toolstack.RecordEdit;
  * publishes, then deleted), the kernel arguments and the round plan.
  */
 final class ProbeCommand {
-    static final String USAGE = "usage: eliloader probe --repository URL [--distro D] [--arch A] [--release R]\n"
-            + "                      [--round N] [--cdrom] [--vnc] [--vnc-password P] [--install-kernel K]\n"
-            + "                      [--install-ramdisk R] [--install-args A] [--proxy URL] [host settings]\n";
     /** probe's options, by the install key each one sets. */
     private static final Map<String, InstallKey> KEYS = Map.of("distro", InstallKey.DISTRO, "arch", InstallKey.ARCH,
             "release", InstallKey.RELEASE, "round", InstallKey.ROUND, "vnc-password", InstallKey.VNC_PASSWORD,
             "install-kernel", InstallKey.KERNEL, "install-ramdisk", InstallKey.RAMDISK, "install-args",
             InstallKey.ARGS, "proxy", InstallKey.PROXY);
-    private static final Set<String> VALUES = Set.copyOf(Stream.concat(KEYS.keySet().stream(),
+    /** probe's flags. */
+    static final Set<String> FLAGS = Set.of("cdrom", "vnc", "json");
+    /** probe's options that take a value. */
+    static final Set<String> VALUES = Set.copyOf(Stream.concat(KEYS.keySet().stream(),
             Stream.of("repository")).toList());
 
     private final PrintStream out;
@@ -57,7 +57,7 @@ final class ProbeCommand {
 
     ProbeCommand(List<String> args, Map<String, String> environment, PrintStream out) {
         this.out = out;
-        this.options = SubcommandOptions.parse("probe", args, VALUES, Set.of("cdrom", "vnc"));
+        this.options = SubcommandOptions.parse("probe", args, VALUES, FLAGS);
         this.environment = environment;
     }
 
@@ -91,8 +91,13 @@ final class ProbeCommand {
             CallerRequest caller = new CallerRequest(null, OutputFormat.SIMPLE, "", List.of(),
                     settings.requirePath(Setting.PYGRUB));
             try (BootPlan plan = Installer.plan(InstallRequest.forProbe(otherConfig, settings, caller, tree))) {
-                print(plan, tree, cdrom, otherConfig.get(InstallKey.VNC_PASSWORD.key()),
-                        otherConfig.get(InstallKey.ARCH.key()));
+                if (options.flag("json")) {
+                    printJson(plan, tree, cdrom, otherConfig.get(InstallKey.VNC_PASSWORD.key()),
+                            otherConfig.get(InstallKey.ARCH.key()));
+                } else {
+                    print(plan, tree, cdrom, otherConfig.get(InstallKey.VNC_PASSWORD.key()),
+                            otherConfig.get(InstallKey.ARCH.key()));
+                }
             }
         } finally {
             deleteTree(scratch);
@@ -136,6 +141,60 @@ final class ProbeCommand {
             line("round " + round.number(), String.join(", ", round.actions()) + (rounds.isLast(round.number())
                     ? "; then PV-bootloader=pygrub" : "; then install-round=" + (round.number() + 1)));
         }
+    }
+
+    /** The same facts as {@link #print} as one JSON object (snake_case keys), for scripts. */
+    private void printJson(BootPlan plan, Repository tree, boolean cdrom, String password, String arch) {
+        BootPlan.Report report = plan.report();
+        Profile profile = report.profile();
+        String installArch = arch == null ? "i386" : arch.strip();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("repository", tree.masked());
+        json.put("cdrom", cdrom);
+        Map<String, Object> chosenProfile = new LinkedHashMap<>();
+        chosenProfile.put("id", profile.id());
+        chosenProfile.put("description", profile.description());
+        json.put("profile", chosenProfile);
+        json.put("chosen", report.chosen());
+        json.put("round", report.round());
+        json.put("arch", installArch);
+        json.put("installer_arch", profile.archName(installArch));
+        json.put("layout", report.layout());
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("read", report.metadataFound());
+        metadata.put("absent", report.metadataRequested().stream().filter(p -> !report.metadataFound().contains(p))
+                .toList());
+        metadata.put("unreadable", report.metadataUnreadable());
+        json.put("metadata", metadata);
+        json.put("kernel", report.kernel() == null ? null : fileJson(report.kernel(), profile));
+        json.put("initrd", report.ramdisk() == null ? null : fileJson(report.ramdisk(), profile));
+        String args = report.kernel() == null ? null : report.kernelArgs();
+        json.put("kernel_args", args == null || password == null || password.isEmpty() ? args
+                : args.replace(password, "********"));
+        json.put("record_edits", plan.edits().stream().map(RecordEdit::describe).toList());
+        json.put("tidying", plan.cleanup().stream().map(RecordEdit::describe).toList());
+        List<Map<String, Object>> rounds = new java.util.ArrayList<>();
+        RoundPlan plans = profile.rounds();
+        for (RoundPlan.Round round : plans.rounds()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("number", round.number());
+            r.put("actions", round.actions());
+            r.put("then", plans.isLast(round.number()) ? "PV-bootloader=pygrub" : "install-round=" + (round.number() + 1));
+            rounds.add(r);
+        }
+        json.put("rounds", rounds);
+        out.print(Json.object(json));
+    }
+
+    private static Map<String, Object> fileJson(FetchedFile file, Profile profile) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("source", file.source());
+        f.put("size", file.size());
+        f.put("md5", file.md5());
+        f.put("verified", file.verified());
+        f.put("verification", file.verified() ? file.verification() : null);
+        f.put("vendor_initrd", FetchBootFiles.vendorInitrd(profile, file.md5()).orElse(null));
+        return f;
     }
 
     /** The edits a VM start would apply, in their order; a probe applies none. */

@@ -3,6 +3,7 @@ package org.xenproject.eliloader.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,8 +24,10 @@ import org.xenproject.eliloader.profile.ProfileRegistry;
  * profile or forms a cycle, templates with unknown variables — each reported as {@code FILE:LINE: …}.
  */
 final class ProfilesCommand {
-    static final String USAGE = "usage: eliloader profiles list [--profiles-dir=DIR]\n"
-            + "       eliloader profiles validate [--profiles-dir=DIR] [FILE...]\n";
+
+    /** The options of profiles besides the host settings: flags and options with a value. */
+    static final Set<String> FLAGS = Set.of("json");
+    static final Set<String> VALUES = Set.of();
 
     private final PrintStream out;
     private final SubcommandOptions options;
@@ -32,7 +35,7 @@ final class ProfilesCommand {
 
     ProfilesCommand(List<String> args, Map<String, String> environment, PrintStream out) {
         this.out = out;
-        this.options = SubcommandOptions.parse("profiles", args, Set.of(), Set.of());
+        this.options = SubcommandOptions.parse("profiles", args, VALUES, FLAGS);
         this.settings = Settings.resolve(options.settings, environment, Settings.configFile(environment));
     }
 
@@ -60,6 +63,9 @@ final class ProfilesCommand {
 
     private int list() {
         ProfileRegistry registry = registry();
+        if (options.flag("json")) {
+            return listJson(registry);
+        }
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"ID", "ALIASES", "VERSIONS", "FROM", "DESCRIPTION"});
         for (String id : registry.ids().stream().sorted().toList()) {
@@ -89,6 +95,26 @@ final class ProfilesCommand {
         }
         out.print("* the profile an alias means when the tree does not tell the version\n");
         out.print("VERSIONS: the release range a tree's stated version must fall in; ! no Xen PV installer\n");
+        out.flush();
+        return 0;
+    }
+
+    /** {@code profiles list --json}: {"profiles": [{id, abstract, aliases, default_for, from, overrides, description}]}. */
+    private int listJson(ProfileRegistry registry) {
+        List<Map<String, Object>> profiles = new ArrayList<>();
+        for (String id : registry.ids().stream().sorted().toList()) {
+            Profile p = registry.get(id);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("id", id);
+            entry.put("abstract", p.isAbstract());
+            entry.put("aliases", List.copyOf(p.aliases()));
+            entry.put("default_for", List.copyOf(p.defaultFor()));
+            entry.put("from", p.origin());
+            entry.put("overrides", List.copyOf(registry.overriddenOrigins(id)));
+            entry.put("description", p.description());
+            profiles.add(entry);
+        }
+        out.print(Json.object(Map.of("profiles", profiles)));
         out.flush();
         return 0;
     }

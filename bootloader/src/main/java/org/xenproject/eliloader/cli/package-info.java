@@ -10,6 +10,7 @@
  * {@link org.xenproject.eliloader.install.InstallRequest}, let the
  * {@link org.xenproject.eliloader.install.Installer} plan the round and then write the answer
  * and apply the plan's record edits (or, for {@code probe}, print them). A new caller or entry
- * point goes here, and nothing else changes.
+ * point goes here, and nothing else changes: a subcommand is one constant of {@code Subcommand},
+ * the registry {@code Main} dispatches through and {@code Manual} (help, man page) describes.
  */
 package org.xenproject.eliloader.cli;

@@ -21,6 +21,8 @@ import org.xenproject.eliloader.source.InstallSource;
  */
 public final class BoundedCopy {
     private static final int BUFFER = 256 * 1024;
+    /** Progress on a terminal ({@link Progress#enableOnTerminal}); null, the toolstack's case: none, and the class stays unloaded. */
+    static volatile Progress progress;
 
     /** A digest the tree publishes for a file: algorithm ({@code sha256}, {@code sha1}, {@code md5}, {@code sha512}), hex, and where it was published. */
     public record Expected(String algorithm, String hex, String publishedIn) {
@@ -77,9 +79,17 @@ public final class BoundedCopy {
             MessageDigest md5Digest = md5 || expectsMd5 ? digest("md5") : null;
             MessageDigest check = expected == null || expectsMd5 ? null : digest(expected.algorithm());
             long copied;
+            Progress shown = progress;
+            Progress.Meter meter = shown == null ? null : shown.start(what, announced.orElse(-1));
+            boolean complete = false;
             try (InputStream in = resource.stream(); OutputStream out = Files.newOutputStream(target)) {
-                copied = md5Digest == null && check == null ? copy(in, out, what, where, limit, crc32)
-                        : copyDigesting(in, out, what, where, limit, md5Digest, check, crc32);
+                copied = md5Digest == null && check == null ? copy(in, out, what, where, limit, crc32, meter)
+                        : copyDigesting(in, out, what, where, limit, md5Digest, check, crc32, meter);
+                complete = true;
+            } finally {
+                if (meter != null) {
+                    meter.done(complete);
+                }
             }
             if (announced.isPresent() && announced.getAsLong() != copied) {
                 throw BootloaderException.invalidSource("The " + what + " " + where + " was cut short: "
@@ -102,7 +112,7 @@ public final class BoundedCopy {
     }
 
     private static long copy(InputStream in, OutputStream out, String what, String where, long limit,
-            java.util.zip.CRC32 crc32) throws IOException {
+            java.util.zip.CRC32 crc32, Progress.Meter meter) throws IOException {
         long copied = 0;
         byte[] buffer = new byte[BUFFER];
         int n;
@@ -117,13 +127,16 @@ public final class BoundedCopy {
             if (crc32 != null) {
                 crc32.update(buffer, 0, n);
             }
+            if (meter != null) {
+                meter.advance(n);
+            }
         }
         return copied;
     }
 
     /** The copy, with the digests updated on a second thread. */
     private static long copyDigesting(InputStream in, OutputStream out, String what, String where, long limit,
-            MessageDigest md5, MessageDigest check, java.util.zip.CRC32 crc32) throws IOException {
+            MessageDigest md5, MessageDigest check, java.util.zip.CRC32 crc32, Progress.Meter meter) throws IOException {
         MessageDigest[] digests = md5 == null ? new MessageDigest[] {check}
                 : check == null ? new MessageDigest[] {md5} : new MessageDigest[] {md5, check};
         long copied = 0;
@@ -144,6 +157,9 @@ public final class BoundedCopy {
                     crc32.update(buffer, 0, n);
                 }
                 digester.digest(buffer, n);
+                if (meter != null) {
+                    meter.advance(n);
+                }
             }
             digester.finish();
         } catch (InterruptedException e) {
@@ -168,8 +184,8 @@ public final class BoundedCopy {
         long read;
         try (InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             read = md5Digest == null && check == null
-                    ? copy(in, OutputStream.nullOutputStream(), what, where, Long.MAX_VALUE, crc)
-                    : copyDigesting(in, OutputStream.nullOutputStream(), what, where, Long.MAX_VALUE, md5Digest, check, crc);
+                    ? copy(in, OutputStream.nullOutputStream(), what, where, Long.MAX_VALUE, crc, null)
+                    : copyDigesting(in, OutputStream.nullOutputStream(), what, where, Long.MAX_VALUE, md5Digest, check, crc, null);
         } catch (IOException e) {
             throw new StaleCopy("cannot read the cached copy: " + e.getMessage());
         }

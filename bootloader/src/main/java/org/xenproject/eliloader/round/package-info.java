@@ -9,5 +9,7 @@
  * {@code HandoverFiles}, which makes them in the run's private directory ({@code RunDirectory}),
  * moves them to their final names once complete, and removes them on every path (a failure,
  * SIGTERM, or, after SIGKILL, the next run's sweep) unless they were handed over.
+ * Files are copied by {@code BoundedCopy} (limits, digests while streaming), which reports to
+ * {@code Progress} only when a person watches stderr on a terminal.
  */
 package org.xenproject.eliloader.round;
