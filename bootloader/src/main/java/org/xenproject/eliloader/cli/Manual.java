@@ -80,7 +80,16 @@ final class Manual {
         SETTINGS.put(Setting.KEEP_INSTALLING, new SettingDoc(null,
                 "debug: answer, but record nothing; the VM repeats its round"));
         SETTINGS.put(Setting.CA_FILE, new SettingDoc("FILE", "PEM certificates trusted for https instead of the system's"));
-        SETTINGS.put(Setting.CACHE_DIR, new SettingDoc("DIR", "the cache directory"));
+        SETTINGS.put(Setting.FILE_ROOTS, new SettingDoc("DIR[:DIR...]",
+                "the directories file:// trees may lie in; none by default (file:// refused), / never"));
+        SETTINGS.put(Setting.CACHE_DIR, new SettingDoc("DIR", "the host-wide cache of fetched boot files"));
+        SETTINGS.put(Setting.NO_CACHE, new SettingDoc(null, "fetch without the cache"));
+        SETTINGS.put(Setting.CACHE_MAX_SIZE, new SettingDoc("MIB",
+                "the most the cache keeps, MiB; the least recently used entries go first"));
+        SETTINGS.put(Setting.SPEED_LIMIT, new SettingDoc("BYTES",
+                "bytes a second below which a transfer counts as stalled (with speed-time)"));
+        SETTINGS.put(Setting.SPEED_TIME_SECONDS, new SettingDoc("S",
+                "seconds below speed-limit after which a fetch gives up, retries included"));
         SETTINGS.put(Setting.OUTPUT_DIRECTORY, new SettingDoc("DIR",
                 "where the kernel and ramdisk are handed over (created if missing)"));
         SETTINGS.put(Setting.HTTP_TIMEOUT_SECONDS, new SettingDoc("S", "read timeout of every network scheme, seconds"));
@@ -103,6 +112,7 @@ final class Manual {
         INSTALL_KEYS.put(InstallKey.RELEASE, "the release, e.g. bookworm, for debianlike network installs");
         INSTALL_KEYS.put(InstallKey.METHODS, "the template's allowed schemes, e.g. cdrom,nfs,http,ftp");
         INSTALL_KEYS.put(InstallKey.PROFILE, "the profile round 1 chose; eliloader maintains it");
+        INSTALL_KEYS.put(InstallKey.CACHE, "false: this VM's boot files bypass the host-wide cache");
         INSTALL_KEYS.put(InstallKey.REPOSITORY_SECRET, "the uuid of the secret holding the repository's password");
 
         ERRORS.put(ErrorCode.UNSUPPORTED_INSTALL_METHOD, "the repository's scheme or the distribution is not supported");

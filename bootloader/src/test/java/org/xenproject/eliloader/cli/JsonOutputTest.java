@@ -30,7 +30,8 @@ class JsonOutputTest {
 
     private Map<String, String> env() {
         return Map.of("ELILOADER_PROFILES_DIR", dir.resolve("site").toString(), "ELILOADER_CONFIG",
-                dir.resolve("none.conf").toString(), "ELILOADER_SYSLOG", "0");
+                dir.resolve("none.conf").toString(), "ELILOADER_SYSLOG", "0",
+                "ELILOADER_FILE_ROOTS", ProjectPaths.trees().toString());
     }
 
     @Test
@@ -73,7 +74,7 @@ class JsonOutputTest {
         List<Map<String, Object>> profiles = (List<Map<String, Object>>) list.get("profiles");
 
         String table = Run.of(env(), List.of("profiles", "list")).stdout();
-        long rows = table.lines().count() - 2; // heading and footnote
+        long rows = table.lines().count() - 3; // heading and two footnotes
         assertThat(profiles).hasSize((int) rows);
         assertThat(profiles).extracting(p -> p.get("id")).contains("rhel-5", "debian", "site-rhel");
         Map<String, Object> rhel5 = profiles.stream().filter(p -> p.get("id").equals("rhel-5")).findFirst().orElseThrow();

@@ -228,6 +228,8 @@ class ManualTest {
                 dir.resolve("disk.img").toString());
         builder.environment().put("ELILOADER_CONFIG", "/nonexistent/eliloader.conf");
         builder.environment().put("ELILOADER_SYSLOG", "0");
+        builder.environment().put("ELILOADER_FILE_ROOTS", ProjectPaths.trees().toString());
+        builder.environment().put("ELILOADER_CACHE_DIR", dir.resolve("cache").toString());
         builder.redirectErrorStream(true).redirectOutput(dir.resolve("run.out").toFile());
         Process process = builder.start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();

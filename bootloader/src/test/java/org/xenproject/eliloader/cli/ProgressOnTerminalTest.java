@@ -43,6 +43,8 @@ class ProgressOnTerminalTest {
         pb.environment().put("ELILOADER_CONFIG", "/nonexistent/eliloader.conf");
         pb.environment().put("ELILOADER_SYSLOG", "0");
         pb.environment().remove("ELILOADER_VM_STORE");
+        pb.environment().put("ELILOADER_FILE_ROOTS", ProjectPaths.trees().toString());
+        pb.environment().put("ELILOADER_CACHE_DIR", dir.resolve("cache").toString());
         pb.environment().putAll(env);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.redirectOutput(dir.resolve("stdout").toFile()).redirectError(dir.resolve("stderr").toFile());
@@ -99,8 +101,8 @@ class ProgressOnTerminalTest {
         assertThat(quiet.status()).isZero();
         assertThat(quiet.stdout()).doesNotContain("eliloader: ").startsWith("kernel " + dir.resolve("out2"));
 
-        // libxl's form: plain lines, no carriage return of a live line
-        Outcome libxl = onPty(Map.of("TERM", "vt100"), "--keep-installing", "--vm", VmStoreFixture.VM,
+        // libxl's form: plain lines, no carriage return of a live line (fetched again: a cache hit copies nothing)
+        Outcome libxl = onPty(Map.of("TERM", "vt100", "ELILOADER_NO_CACHE", "1"), "--keep-installing", "--vm", VmStoreFixture.VM,
                 "--vm-store=" + store(), "--output-format=simple0", "--output=" + dir.resolve("answer"),
                 "--output-directory=" + dir.resolve("out3"), "/dev/null");
         assertThat(libxl.status()).isZero();
