@@ -12,7 +12,7 @@ import org.xenproject.eliloader.source.TreePath;
  * The profile's {@code expect-files}: files the tree must have before anything is fetched, such
  * as the {@code Release} file of the suite {@code debian-release} names. A missing one is
  * {@code UNSUPPORTED_INSTALL_METHOD} with the profile's sentence, instead of a bare 404 on a
- * kernel further down. Round 1 only: later rounds do not read the tree.
+ * kernel further down. A file the run's metadata cache already found costs no request. Round 1 only: later rounds do not read the tree.
  */
 final class ExpectedFiles {
     private ExpectedFiles() {
@@ -26,7 +26,9 @@ final class ExpectedFiles {
             String path = context.expand(expected.path());
             boolean present;
             try {
-                present = TreePath.isValid(path) && context.tree().source().exists(path);
+                // a file detection already read is there: no second request for it
+                present = TreePath.isValid(path)
+                        && (context.tree().found().contains(path) || context.tree().source().exists(path));
             } catch (IOException e) {
                 throw Attempts.cannotFetch(context.tree().source().describe(path), e);
             }

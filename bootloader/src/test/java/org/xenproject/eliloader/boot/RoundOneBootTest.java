@@ -142,14 +142,17 @@ class RoundOneBootTest {
     }
 
     @Test
-    void missingFileIsInvalidSourceNamingTheUrlAndLeavesNothing() throws IOException {
+    void aSuiteWithoutThisArchsInstallerIsRefusedBeforeAnyDownloadAndLeavesNothing() throws IOException {
         VmStoreFixture.vm().other("install-repository", nginx.url("debian")).other("install-distro", "debianlike")
                 .other("debian-release", "trixie").other("install-arch", "i386").writeTo(store); // trixie: no i386 installer
         String before = Files.readString(store);
         Run run = boot();
-        assertThat(run.errorCode()).isEqualTo("INVALID_SOURCE");
-        assertThat(run.stderr()).contains(nginx.url("debian/dists/trixie/main/installer-i386/current/images/netboot/xen/vmlinuz"))
-                .contains("HTTP 404");
+        // a missing file of a tree is INVALID_SOURCE naming its URL (InstallSourceContract); here the
+        // profile's expect-files names the whole problem before any boot file is asked for
+        assertThat(run.errorCode()).as(run.stderr()).isEqualTo("UNSUPPORTED_INSTALL_METHOD");
+        assertThat(run.stderr()).contains("no installer images for suite trixie")
+                .contains("dists/trixie/main/installer-i386/current/images/MANIFEST");
+        assertThat(nginx.accessLog()).content().doesNotContain("dists/trixie/main/installer-i386/current/images/netboot");
         assertThat(run.stdout()).isEmpty();
         assertThat(BootHarness.filesIn(out)).isEmpty();
         assertThat(Files.readString(store)).isEqualTo(before);

@@ -356,7 +356,7 @@ class ProfileBootTest {
         Boot boot = boot(vm("debian", "debianlike", "amd64").other("debian-release", "sid"), work);
 
         assertThat(boot.run().errorCode()).as(boot.run().stderr()).isEqualTo("UNSUPPORTED_INSTALL_METHOD");
-        assertThat(boot.run().stderr()).contains("has no suite sid (no dists/sid/Release)")
+        assertThat(boot.run().stderr()).contains("has no installer images for suite sid (no dists/sid/main/installer-amd64/current/images/MANIFEST)")
                 .contains("other-config:debian-release");
         assertThat(nginx.accessLog()).content().doesNotContain("/debian/dists/sid/main/installer-amd64/current/images/netboot/");
     }

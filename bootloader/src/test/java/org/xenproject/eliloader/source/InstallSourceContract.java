@@ -138,6 +138,14 @@ public abstract class InstallSourceContract {
 
     @Test
     void validatorsTellAnUnchangedFileFromAChangedOne() throws Exception {
+        try (InstallSource source = open()) {
+            // a scheme whose validators cannot be trusted to change with the file is never cached
+            assertThat(source.cacheIdentity(SMALL).isPresent()).as("cached: " + backend.repository())
+                    .isEqualTo(cached());
+        }
+        if (!cached()) {
+            return;
+        }
         String name = "images/xen/cached-" + getClass().getSimpleName() + ".img";
         Path file = tree.resolve(name);
         SourceFixtures.randomFile(file, 100_000, 7);
@@ -146,12 +154,7 @@ public abstract class InstallSourceContract {
         try (InstallSource source = open(); InstallSource.Resource r = source.open(name)) {
             first = r.validators();
             r.stream().readAllBytes();
-            // a scheme whose validators cannot be trusted to change with the file is never cached
-            assertThat(source.cacheIdentity(name).isPresent()).as("cached: " + backend.repository())
-                    .isEqualTo(cached());
-        }
-        if (!cached()) {
-            return;
+            assertThat(source.cacheIdentity(name)).isPresent();
         }
         assertThat(first.isEmpty()).as("validators of " + backend.repository()).isFalse();
         try (InstallSource source = open(); InstallSource.Resource r = source.openIfChanged(name, first)) {
