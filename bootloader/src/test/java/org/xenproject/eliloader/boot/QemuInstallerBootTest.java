@@ -68,7 +68,10 @@ class QemuInstallerBootTest {
         Path images = Files.createDirectories(shared.resolve("mirror").resolve(MIRROR).resolve(IMAGES));
         Files.copy(vendorKernel, images.resolve("vmlinuz"));
         Files.copy(vendorInitrd, images.resolve("initrd.gz"));
-        // the suite's Release file, which the debian profiles expect before fetching anything
+        // the images' MANIFEST, as on a Debian mirror: the debian profiles expect it before fetching anything
+        Files.writeString(images.getParent().getParent().resolve("MANIFEST"),
+                "This is the debian netboot image set.\nnetboot/debian-installer/amd64/linux\n");
+        // the suite's Release file
         Files.writeString(shared.resolve("mirror").resolve(MIRROR).resolve("dists/bookworm/Release"),
                 "Origin: Debian\nLabel: Debian\nSuite: stable\nCodename: bookworm\n");
         // nginx's worker runs as nobody; JUnit's temporary directories are owner-only
