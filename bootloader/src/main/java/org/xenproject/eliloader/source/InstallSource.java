@@ -132,24 +132,9 @@ public interface InstallSource extends Closeable {
             };
         }
 
-        /** A resource that is just a stream (closing it closes the stream). */
+        /** A resource that is just a stream (closing it closes the stream), its version unknown. */
         static Resource of(OptionalLong length, InputStream stream) {
-            return new Resource() {
-                @Override
-                public OptionalLong length() {
-                    return length;
-                }
-
-                @Override
-                public InputStream stream() {
-                    return stream;
-                }
-
-                @Override
-                public void close() throws IOException {
-                    stream.close();
-                }
-            };
+            return of(length, stream, Validators.NONE);
         }
     }
 }

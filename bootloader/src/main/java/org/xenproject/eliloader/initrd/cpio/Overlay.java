@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.error.MessageText;
 import org.xenproject.eliloader.error.ErrorCode;
 import org.xenproject.eliloader.initrd.compression.Budget;
 import org.xenproject.eliloader.initrd.compression.SeekableFileInput;
@@ -124,7 +125,7 @@ public final class Overlay {
     static String key(String name, String what) {
         if (name.startsWith("/")) {
             throw BootloaderException.supportPackageMissing(what + " contains the absolute name \""
-                    + printable(name) + "\"; overlay names must be relative");
+                    + MessageText.printable(name) + "\"; overlay names must be relative");
         }
         StringBuilder key = new StringBuilder();
         for (String part : name.split("/")) {
@@ -133,7 +134,7 @@ public final class Overlay {
             }
             if (part.equals("..")) {
                 throw BootloaderException.supportPackageMissing(what + " contains the name \""
-                        + printable(name) + "\", which leaves the initramfs through \"..\"");
+                        + MessageText.printable(name) + "\", which leaves the initramfs through \"..\"");
             }
             if (key.length() > 0) {
                 key.append('/');
@@ -163,7 +164,4 @@ public final class Overlay {
         return key.toString();
     }
 
-    public static String printable(String s) {
-        return s.replaceAll("[\\p{Cntrl}]", "?");
-    }
 }

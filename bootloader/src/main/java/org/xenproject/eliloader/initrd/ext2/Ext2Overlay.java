@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.error.MessageText;
 import org.xenproject.eliloader.error.ErrorCode;
 import org.xenproject.eliloader.initrd.compression.Budget;
 import org.xenproject.eliloader.initrd.compression.Compression;
@@ -143,7 +144,7 @@ public final class Ext2Overlay {
         for (Overlay.Item item : overlay.items()) {
             if (item.key.indexOf('"') >= 0 || item.key.chars().anyMatch(Character::isISOControl)) {
                 throw BootloaderException.supportPackageMissing("overlay " + overlay.file() + " has the name \""
-                        + Overlay.printable(item.key) + "\", which cannot be written into an ext2 image");
+                        + MessageText.printable(item.key) + "\", which cannot be written into an ext2 image");
             }
         }
         Map<String, Long> existing = listExisting();
