@@ -93,6 +93,33 @@ public record GuestUser(int uid, int gid, String origin) {
         }
     }
 
+    /** Whether the caller asked for this uid (libxl's restricted mode), rather than the host's setting. */
+    public boolean askedByCaller() {
+        return origin.equals("--runas");
+    }
+
+    /**
+     * Whether pygrub's {@code --runas} mode can open {@code disk} as this user: it bind-mounts the
+     * disk into its chroot and reopens it there as uid and gid {@link #uid()} (no other group), so
+     * the file's mode must let that uid read it (ACLs are not consulted).
+     */
+    public boolean pygrubCanOpen(Path disk) {
+        try {
+            int mode = (Integer) Files.getAttribute(disk, "unix:mode");
+            int owner = (Integer) Files.getAttribute(disk, "unix:uid");
+            int group = (Integer) Files.getAttribute(disk, "unix:gid");
+            if (owner == uid) {
+                return (mode & 0400) != 0;
+            }
+            if (group == uid) {
+                return (mode & 0040) != 0;
+            }
+            return (mode & 0004) != 0;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     @Override
     public String toString() {
         return "uid " + uid + " (" + origin + ")";

@@ -60,7 +60,7 @@ public final class DomULoaderProbe implements RoundAction {
                 throw PygrubFailure.of("pygrub failed while looking for a boot menu on " + request.disk(), menu);
             }
             String noMenu = menu.message();
-            List<Long> offsets = laterPartitions(request.disk(), probe.pygrub().user(), deadline);
+            List<Long> offsets = laterPartitions(request.disk(), probe.pygrub().reader(), deadline);
             List<Long> locations = new ArrayList<>();
             locations.add(null); // where pygrub looks by itself
             locations.addAll(offsets);

@@ -57,9 +57,12 @@ public final class Pygrub {
     private final BootFileLimits limits;
     private final Deadline deadline;
     private final String disk;
+    /** Who our own readers of this disk run as (pygrub may still run as root, see {@link #forRound}). */
+    private final GuestUser reader;
 
     private Pygrub(Path executable, Duration timeout, GuestUser user, BootFileLimits limits, Deadline deadline,
-            String disk) {
+            String disk, GuestUser reader) {
+        this.reader = reader;
         this.executable = executable;
         this.timeout = timeout;
         this.user = user;
@@ -69,7 +72,7 @@ public final class Pygrub {
     }
 
     public Pygrub(Path executable, Duration timeout) {
-        this(executable, timeout, null, null, null, null);
+        this(executable, timeout, null, null, null, null, null);
     }
 
     public Pygrub(Path executable) {
@@ -83,7 +86,15 @@ public final class Pygrub {
     public static Pygrub forRound(InstallContext context, Deadline deadline) {
         CallerRequest request = context.caller();
         GuestUser user = GuestUser.resolve(request.runAs(), context.host()).orElse(null);
-        return new Pygrub(request.pygrub(), DEFAULT_TIMEOUT, user, context.limits(), deadline, request.disk());
+        if (user != null && !user.askedByCaller() && request.disk() != null
+                && !user.pygrubCanOpen(Path.of(request.disk()))) {
+            // pygrub --runas reopens the disk as the user: a disk only root may read (XenServer's
+            // block devices) would fail every boot, so pygrub reads it as root, limits still on
+            Log.info("pygrub reads " + request.disk() + " as root: " + user + " may not open it, and pygrub --runas"
+                    + " reopens the disk as that user");
+            return new Pygrub(request.pygrub(), DEFAULT_TIMEOUT, null, context.limits(), deadline, request.disk(), user);
+        }
+        return new Pygrub(request.pygrub(), DEFAULT_TIMEOUT, user, context.limits(), deadline, request.disk(), user);
     }
 
     /** A fresh deadline for one action, from {@code guest-probe-timeout}. */
@@ -98,6 +109,11 @@ public final class Pygrub {
     /** The uid pygrub drops to, if any. */
     GuestUser user() {
         return user;
+    }
+
+    /** The uid our own readers of the disk run as, if any. */
+    GuestUser reader() {
+        return reader;
     }
 
     /** One finished pygrub run. */
