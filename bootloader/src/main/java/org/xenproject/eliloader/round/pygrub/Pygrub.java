@@ -161,6 +161,10 @@ public final class Pygrub {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process process;
         try {
+            if (!Files.isExecutable(executable)) {
+                // checked here: under prlimit a missing program would only show as exit status 127
+                throw new IOException("not an executable file");
+            }
             process = builder.start();
         } catch (IOException e) {
             throw BootloaderException.supportPackageMissing("pygrub cannot be run from " + executable + " ("

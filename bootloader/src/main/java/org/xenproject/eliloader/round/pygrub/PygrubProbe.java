@@ -67,8 +67,9 @@ final class PygrubProbe implements AutoCloseable {
     Pygrub.Outcome run(List<String> options) {
         List<String> args = new ArrayList<>();
         args.add("-q");
-        boolean extracts = pygrub.user() != null && !options.contains("-l");
-        if (!extracts) {
+        boolean deprivileged = pygrub.user() != null;
+        boolean extracts = deprivileged && !options.contains("-l");
+        if (!deprivileged) {
             args.add("-n");
         }
         args.add("--output-directory=" + scratch);
