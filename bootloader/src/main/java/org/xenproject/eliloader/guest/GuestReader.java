@@ -114,6 +114,86 @@ public final class GuestReader {
         return lines;
     }
 
+    /** A reader that keeps running, serving its parent (see {@link #start}); closing it kills it. */
+    public record Child(Process process, String uid) implements AutoCloseable {
+        @Override
+        public void close() {
+            Confinement.destroyTree(process);
+        }
+    }
+
+    /**
+     * Starts {@code guest-read KIND ARGS} as {@code user} with {@code disk} as its input, and waits
+     * (at most {@code startTimeout}) for it to print {@code uid N} and {@code ready}: a reader that
+     * serves requests until it is closed. A failure before that is the child's own error.
+     */
+    public static Child start(GuestUser user, Path disk, String what, String kind, List<String> args,
+            Duration startTimeout, long cpuSeconds) {
+        List<String> command = new ArrayList<>(Confinement.prefix(user, 0, cpuSeconds));
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_FLAGS);
+        command.addAll(List.of("-cp", classPath(), MAIN_CLASS, SUBCOMMAND, kind));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("/").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(disk.toFile()));
+        builder.environment().clear();
+        builder.environment().put("LANG", "C.UTF-8");
+        long started = System.nanoTime();
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw BootloaderException.invalidSource("Cannot read " + what + " of " + disk + ": " + e.getMessage(), e);
+        }
+        CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
+        CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
+            try {
+                java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                        process.getInputStream(), StandardCharsets.UTF_8), 256);
+                String uid = lines.readLine();
+                String go = lines.readLine();
+                return uid != null && uid.startsWith("uid ") && "ready".equals(go) ? uid.substring(4).strip() : null;
+            } catch (IOException e) {
+                return null;
+            }
+        });
+        String uid;
+        try {
+            uid = ready.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            Confinement.destroyTree(process);
+            throw BootloaderException.limits("The reader of " + what + " of " + disk + " did not start within "
+                    + Math.max(1, startTimeout.toSeconds()) + " seconds and was stopped.");
+        } catch (InterruptedException e) {
+            Confinement.destroyTree(process);
+            Thread.currentThread().interrupt();
+            throw BootloaderException.internal("Interrupted while starting the reader of " + what + ".", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            uid = null;
+        }
+        if (uid == null) {
+            try {
+                process.waitFor(5, TimeUnit.SECONDS);
+                byte[] err = stderr.get(5, TimeUnit.SECONDS);
+                int status = process.isAlive() ? -1 : process.exitValue();
+                Confinement.destroyTree(process);
+                throw failure(disk, what, status, err);
+            } catch (InterruptedException | java.util.concurrent.ExecutionException
+                    | java.util.concurrent.TimeoutException e) {
+                Confinement.destroyTree(process);
+                throw BootloaderException.internal("The reader of " + what + " of " + disk + " did not start.", e);
+            }
+        }
+        Log.info("reading guest disk " + disk + " (" + what + ") as uid " + uid + ", started in "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
+        if (!uid.equals(Integer.toString(user.uid()))) {
+            Confinement.destroyTree(process);
+            throw BootloaderException.internal("The reader of " + what + " runs as uid " + uid + ", not as " + user + ".",
+                    null);
+        }
+        return new Child(process, uid);
+    }
+
     /** The child's own error line, with its code; a signal (CPU time, memory) is a limit. */
     private static BootloaderException failure(Path disk, String what, int status, byte[] stderr) {
         String[] lines = new String(stderr, StandardCharsets.UTF_8).split("\n");

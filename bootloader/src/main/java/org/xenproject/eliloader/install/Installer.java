@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.xenproject.eliloader.config.InstallSettings;
 import org.xenproject.eliloader.config.Setting;
+import org.xenproject.eliloader.guest.GuestUser;
 import org.xenproject.eliloader.config.Settings;
 import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.profile.Profile;
@@ -84,6 +85,7 @@ public final class Installer {
                 .withRetry(retry).withProxy(request.install().proxy()).withCaFile(host.path(Setting.CA_FILE).orElse(null))
                 .withBootDisk(caller.hasDisk() ? Path.of(caller.disk()) : null)
                 .withSecret(request.repositorySecret())
+                .withGuestReader(() -> GuestUser.resolve(caller.runAs(), host).orElse(null))
                 .withFileRoots(FileSource.roots(host.get(Setting.FILE_ROOTS).orElse("")));
     }
 }
