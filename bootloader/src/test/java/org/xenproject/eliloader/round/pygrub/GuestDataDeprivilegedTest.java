@@ -136,6 +136,40 @@ class GuestDataDeprivilegedTest {
     }
 
     @Test
+    void aCdInstallReadsTheCdAsTheRunasUidFromARootOnlyImage() throws Exception {
+        Path iso = DiskImages.iso(org.xenproject.eliloader.testsupport.ProjectPaths.trees().resolve("debian-cd"),
+                dir.resolve("debian-cd.iso"), "CD");
+        Files.setPosixFilePermissions(iso, PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        VmStoreFixture vm = VmStoreFixture.vm().noVbds().vbd("0", false, "Disk", true, Map.of())
+                .vbd("3", true, "CD", true, Map.of()).other("install-repository", "cdrom")
+                .other("install-distro", "debianlike").other("install-arch", "x86_64");
+
+        org.xenproject.eliloader.testsupport.BootHarness.Boot[] boot = new org.xenproject.eliloader.testsupport.BootHarness.Boot[1];
+        PrintStream saved = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            boot[0] = org.xenproject.eliloader.testsupport.BootHarness.bootFrom(iso, vm, dir, Map.of(), "--debug",
+                    "--runas=" + NOBODY);
+        } finally {
+            System.setErr(saved);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+
+        assertThat(boot[0].status()).as(boot[0].stderr()).isZero();
+        assertThat(boot[0].kernelBytes()).isEqualTo(org.xenproject.eliloader.testsupport.BootHarness.tree(
+                "debian-cd/install.amd/vmlinuz"));
+        assertThat(log).containsPattern("reading guest disk " + iso + " \\(the CD image\\) as uid " + NOBODY
+                + ", started in \\d+ ms");
+        // the reader's socket directory goes with the run
+        try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertThat(tmp.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("eliloader-guest." + ProcessHandle.current().pid() + ".")).toList()).isEmpty();
+        }
+    }
+
+    @Test
     void theGuestUserCanWriteNoFile() throws Exception {
         Path rootOnly = Files.createDirectory(dir.resolve("root-only"));
         Path open = Files.createDirectory(dir.resolve("open"));
