@@ -123,6 +123,21 @@ class GuestDataDeprivilegedTest {
     }
 
     @Test
+    void inspectionWithNotReallyStillWorksForTheConfiguredUser() throws IOException {
+        Path disk = DiskImages.ext3(dir.resolve("el5.img"), PygrubHandoffTest.menuLstFiles(), 16);
+        PygrubLab lab = new PygrubLab(dir).vm(PygrubHandoffTest.round2("test-handoff"));
+
+        Run[] run = new Run[1];
+        String log = logOf(() -> lab.run(Map.of("ELILOADER_GUEST_READER_USER", Integer.toString(NOBODY)),
+                List.of("--debug", "-q", "-n", "--vm", VmStoreFixture.VM, disk.toString())), run);
+
+        assertThat(run[0].status()).as(run[0].stderr()).isZero();
+        assertThat(run[0].stdout()).startsWith("kernel ");
+        assertThat(log).contains("pygrub -n runs without --runas");
+        assertThat(lab.outputNames()).isEmpty();
+    }
+
+    @Test
     void aConfiguredUserThatDoesNotExistIsANamedError() throws IOException {
         DiskImages.Disk disk = twoPartitions();
         PygrubLab lab = new PygrubLab(dir).vm(sles10Round2());
