@@ -85,7 +85,26 @@ public final class Installer {
                 .withRetry(retry).withProxy(request.install().proxy()).withCaFile(host.path(Setting.CA_FILE).orElse(null))
                 .withBootDisk(caller.hasDisk() ? Path.of(caller.disk()) : null)
                 .withSecret(request.repositorySecret())
-                .withGuestReader(() -> GuestUser.resolve(caller.runAs(), host).orElse(null))
+                .withGuestReader(new GuestReaderLookup(caller.runAs(), host))
                 .withFileRoots(FileSource.roots(host.get(Setting.FILE_ROOTS).orElse("")));
+    }
+
+    /**
+     * Who reads the VM's CD, looked up only when a CD is opened: network installs never read
+     * {@code /etc/passwd} for it (a class, not a lambda: no bootstrap on every VM start).
+     */
+    private static final class GuestReaderLookup implements java.util.function.Supplier<GuestUser> {
+        private final Integer runAs;
+        private final Settings host;
+
+        GuestReaderLookup(Integer runAs, Settings host) {
+            this.runAs = runAs;
+            this.host = host;
+        }
+
+        @Override
+        public GuestUser get() {
+            return GuestUser.resolve(runAs, host).orElse(null);
+        }
     }
 }

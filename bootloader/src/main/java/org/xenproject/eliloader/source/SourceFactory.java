@@ -44,7 +44,8 @@ public final class SourceFactory {
             case FILE -> FileSource.of(repository, options.fileRoots());
             case NFS -> NfsSource.open(repository, options);
             // the CD is the VM's boot disk, read as the run's guest user
-            case CDROM -> GuestIsoSource.open(options.bootDisk(), options.guestReader().get());
+            case CDROM -> GuestIsoSource.open(options.bootDisk(),
+                    options.guestReader() == null ? null : options.guestReader().get());
             default -> throw BootloaderException.unsupportedInstallMethod("Installing from "
                     + repository.scheme().installMethod() + " repositories (" + repository.masked()
                     + ") is not supported by this build.");

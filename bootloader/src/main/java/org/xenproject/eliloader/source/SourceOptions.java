@@ -38,9 +38,6 @@ public record SourceOptions(Duration connectTimeout, Duration readTimeout, Durat
             repositorySecret = () -> null;
         }
         fileRoots = fileRoots == null ? List.of() : List.copyOf(fileRoots);
-        if (guestReader == null) {
-            guestReader = () -> null;
-        }
     }
 
     public static SourceOptions defaults() {
@@ -80,7 +77,7 @@ public record SourceOptions(Duration connectTimeout, Duration readTimeout, Durat
 
     /**
      * Who reads the VM's CD (a cdrom install): the run's unprivileged guest user, or null for root;
-     * asked only when a CD is opened.
+     * asked only when a CD is opened. A null supplier (the default) means root.
      */
     public SourceOptions withGuestReader(Supplier<org.xenproject.eliloader.guest.GuestUser> reader) {
         return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, caFile, bootDisk,
