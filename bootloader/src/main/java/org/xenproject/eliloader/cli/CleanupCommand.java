@@ -10,6 +10,7 @@ import org.xenproject.eliloader.config.Setting;
 import org.xenproject.eliloader.config.Settings;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.round.RunDirectory;
+import org.xenproject.eliloader.source.iso.GuestIsoSource;
 import org.xenproject.eliloader.toolstack.local.LocalJsonStore;
 
 /**
@@ -38,6 +39,9 @@ final class CleanupCommand {
         List<Path> removed = new java.util.ArrayList<>(RunDirectory.sweep(directory));
         // a local VM store's temporary copies left by killed runs
         settings.path(Setting.VM_STORE).ifPresent(store -> removed.addAll(LocalJsonStore.sweep(store)));
+        // the socket directories of deprivileged CD readers whose run was killed
+        removed.addAll(RunDirectory.sweepScratch(Path.of(System.getProperty("java.io.tmpdir")),
+                GuestIsoSource.SCRATCH_PREFIX));
         for (Path path : removed) {
             out.print("removed " + path + "\n");
         }

@@ -33,7 +33,8 @@ import org.xenproject.eliloader.source.TreePath;
  * never for network installs.
  */
 public final class GuestIsoSource implements InstallSource {
-    static final String SCRATCH_PREFIX = "eliloader-guest.";
+    /** Prefix of the readers' socket directories in the temporary directory, swept when their run is gone. */
+    public static final String SCRATCH_PREFIX = "eliloader-guest.";
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     /** CPU seconds the reader may use in all: far more than parsing and copying a DVD's boot files takes. */
     static final long CPU_SECONDS = 300;
