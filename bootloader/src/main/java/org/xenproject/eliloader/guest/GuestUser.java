@@ -26,8 +26,11 @@ public record GuestUser(int uid, int gid, String origin) {
     static final Path PASSWD = Path.of("/etc/passwd");
     private static volatile boolean rootNoticeLogged;
 
-    /** Who reads guest data in this run; empty: root. */
+    /** Who reads guest data in this run; empty: this process itself (root, or a user's own run by hand). */
     public static Optional<GuestUser> resolve(Integer runAs, Settings host) {
+        if (!"0".equals(GuestReader.ownUid())) {
+            return Optional.empty(); // not root (a developer's probe): already unprivileged, and unable to switch
+        }
         if (runAs != null) {
             return Optional.of(new GuestUser(runAs, primaryGroup(runAs).orElse(runAs), "--runas"));
         }
