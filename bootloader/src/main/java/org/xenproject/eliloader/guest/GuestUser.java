@@ -28,8 +28,13 @@ public record GuestUser(int uid, int gid, String origin) {
 
     /** Who reads guest data in this run; empty: this process itself (root, or a user's own run by hand). */
     public static Optional<GuestUser> resolve(Integer runAs, Settings host) {
-        if (!"0".equals(GuestReader.ownUid())) {
-            return Optional.empty(); // not root (a developer's probe): already unprivileged, and unable to switch
+        return resolve(runAs, host, "0".equals(GuestReader.ownUid()));
+    }
+
+    /** As {@link #resolve(Integer, Settings)}, for a process that is root or not. */
+    static Optional<GuestUser> resolve(Integer runAs, Settings host, boolean root) {
+        if (!root) {
+            return Optional.empty(); // a developer's probe: already unprivileged, and unable to switch
         }
         if (runAs != null) {
             return Optional.of(new GuestUser(runAs, primaryGroup(runAs).orElse(runAs), "--runas"));

@@ -30,7 +30,7 @@ class GuestUserTest {
 
     @Test
     void libxlsRunasWinsOverTheSetting() {
-        Optional<GuestUser> user = GuestUser.resolve(1234, host("root"));
+        Optional<GuestUser> user = GuestUser.resolve(1234, host("root"), true);
         assertThat(user).isPresent();
         assertThat(user.get().uid()).isEqualTo(1234);
         assertThat(user.get().gid()).isEqualTo(1234); // no passwd entry: the uid, as pygrub does
@@ -39,20 +39,25 @@ class GuestUserTest {
 
     @Test
     void theSettingNamesAUserByNameOrUidAndRootTurnsItOff() {
-        assertThat(GuestUser.resolve(null, host("root"))).isEmpty();
-        assertThat(GuestUser.resolve(null, host("0"))).isEmpty();
-        GuestUser nobody = GuestUser.resolve(null, host("nobody")).orElseThrow();
+        assertThat(GuestUser.resolve(null, host("root"), true)).isEmpty();
+        assertThat(GuestUser.resolve(null, host("0"), true)).isEmpty();
+        GuestUser nobody = GuestUser.resolve(null, host("nobody"), true).orElseThrow();
         assertThat(nobody.uid()).isEqualTo(65534);
         assertThat(nobody.askedByCaller()).isFalse();
-        assertThat(GuestUser.resolve(null, host("65534")).orElseThrow().gid()).isEqualTo(nobody.gid());
+        assertThat(GuestUser.resolve(null, host("65534"), true).orElseThrow().gid()).isEqualTo(nobody.gid());
     }
 
     @Test
     void anUnknownUserIsNamedAndNeverRoot() {
-        assertThatThrownBy(() -> GuestUser.resolve(null, host("no-such-user-here")))
+        assertThatThrownBy(() -> GuestUser.resolve(null, host("no-such-user-here"), true))
                 .isInstanceOfSatisfying(BootloaderException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.SUPPORT_PACKAGE_MISSING))
                 .hasMessageContaining("guest-reader-user is \"no-such-user-here\"");
+    }
+
+    @Test
+    void aRunThatIsNotRootReadsAsItself() {
+        assertThat(GuestUser.resolve(1234, host("nobody"), false)).isEmpty();
     }
 
     @Test
