@@ -50,19 +50,7 @@ public final class GuestReader {
      */
     public static List<String> run(GuestUser user, Path disk, String what, String kind, List<String> args,
             Duration timeout) {
-        List<String> command = new ArrayList<>(Confinement.prefix(user, 0, Math.max(1, timeout.toSeconds() + 1)));
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM_FLAGS);
-        command.add("-cp");
-        command.add(classPath());
-        command.add(MAIN_CLASS);
-        command.add(SUBCOMMAND);
-        command.add(kind);
-        command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("/").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(disk.toFile()));
-        builder.environment().clear();
-        builder.environment().put("LANG", "C.UTF-8");
+        ProcessBuilder builder = builder(user, disk, kind, args, Math.max(1, timeout.toSeconds() + 1));
         long started = System.nanoTime();
         Process process;
         try {
@@ -129,15 +117,7 @@ public final class GuestReader {
      */
     public static Child start(GuestUser user, Path disk, String what, String kind, List<String> args,
             Duration startTimeout, long cpuSeconds) {
-        List<String> command = new ArrayList<>(Confinement.prefix(user, 0, cpuSeconds));
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM_FLAGS);
-        command.addAll(List.of("-cp", classPath(), MAIN_CLASS, SUBCOMMAND, kind));
-        command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("/").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(disk.toFile()));
-        builder.environment().clear();
-        builder.environment().put("LANG", "C.UTF-8");
+        ProcessBuilder builder = builder(user, disk, kind, args, cpuSeconds);
         long started = System.nanoTime();
         Process process;
         try {
@@ -192,6 +172,24 @@ public final class GuestReader {
                     null);
         }
         return new Child(process, uid);
+    }
+
+    /**
+     * {@code prlimit … setpriv … java … Main guest-read KIND ARGS}: no file may be written, the disk
+     * (opened here, as root) is the standard input, the working directory is {@code /} and the
+     * environment holds nothing of ours.
+     */
+    private static ProcessBuilder builder(GuestUser user, Path disk, String kind, List<String> args, long cpuSeconds) {
+        List<String> command = new ArrayList<>(Confinement.prefix(user, 0, cpuSeconds));
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_FLAGS);
+        command.addAll(List.of("-cp", classPath(), MAIN_CLASS, SUBCOMMAND, kind));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("/").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(disk.toFile()));
+        builder.environment().clear();
+        builder.environment().put("LANG", "C.UTF-8");
+        return builder;
     }
 
     /** The child's own error line, with its code; a signal (CPU time, memory) is a limit. */

@@ -198,8 +198,6 @@ public final class Pygrub {
                             + allowed.toSeconds() + " seconds and was stopped.", null);
                 }
             }
-            // pygrub's deprivileged child may outlive it only if it was killed; nothing of it is left running
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
             byte[] stdout = stdoutRead.get(5, TimeUnit.SECONDS);
             byte[] err = stderr.get(5, TimeUnit.SECONDS);
             int status = process.exitValue();
