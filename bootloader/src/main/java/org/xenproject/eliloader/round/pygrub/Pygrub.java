@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.xenproject.eliloader.concurrent.Deadline;
+import org.xenproject.eliloader.concurrent.OwnThread;
 import org.xenproject.eliloader.config.BootFileLimits;
 import org.xenproject.eliloader.config.Setting;
 import org.xenproject.eliloader.error.BootloaderException;
@@ -177,8 +178,8 @@ public final class Pygrub {
             throw BootloaderException.supportPackageMissing("pygrub cannot be run from " + executable + " ("
                     + e.getMessage() + "); install it there or name it with --pygrub=PATH or ELILOADER_PYGRUB.");
         }
-        CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
-        CompletableFuture<byte[]> stdoutRead = CompletableFuture.supplyAsync(() -> drain(process.getInputStream()));
+        CompletableFuture<byte[]> stderr = OwnThread.supply("pygrub-stderr", () -> drain(process.getErrorStream()));
+        CompletableFuture<byte[]> stdoutRead = OwnThread.supply("pygrub-stdout", () -> drain(process.getInputStream()));
         try {
             long end = System.nanoTime() + allowed.toNanos();
             while (!process.waitFor(extracting == null ? 200 : WATCH_MILLIS, TimeUnit.MILLISECONDS)) {
