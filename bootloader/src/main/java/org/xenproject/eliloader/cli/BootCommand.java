@@ -67,7 +67,7 @@ final class BootCommand {
             VmRecord vm = toolstack.readVm(commandLine.vmUuid);
             String kernelArgs = commandLine.caller().vmArgs(commandLine.callerArgs, vm.pvArgs());
             CallerRequest caller = new CallerRequest(commandLine.disk, commandLine.outputFormat, kernelArgs,
-                    commandLine.pygrubOptions, settings.requirePath(Setting.PYGRUB));
+                    commandLine.pygrubOptions, settings.requirePath(Setting.PYGRUB), commandLine.runAs);
             try (BootPlan plan = Installer.plan(InstallRequest.forVm(vm, settings, caller, toolstack::secretValue))) {
                 writeAnswer(plan.answer());
                 relayPygrubDiagnostics(plan.diagnostics());

@@ -32,6 +32,8 @@ public final class CommandLine {
     public String output = "-";
     public String outputDirectory;
     public boolean quiet;
+    /** libxl's restricted mode ({@code --runas=UID}): the uid guest data is read as; null when not asked. */
+    public Integer runAs;
     public boolean debug;
     public boolean help;
     public boolean version;
@@ -119,11 +121,23 @@ public final class CommandLine {
             }
             case "output" -> output = value;
             case "output-format" -> outputFormat = OutputFormat.parse(value);
-            case "runas", "domid" -> {
-                // libxl's deprivileging and domain id: nothing to do for a program that only reads
+            case "runas" -> runAs = parseRunAs(value);
+            case "domid" -> {
+                // libxl's domain id: unused
             }
             default -> pygrubOptions.add("--" + name + "=" + value);
         }
+    }
+
+    /** libxl's {@code --runas=UID}: a whole number, as pygrub insists; 0 means no restriction, as in pygrub. */
+    private static Integer parseRunAs(String value) {
+        String digits = value.strip();
+        Long uid = digits.matches("[0-9]{1,10}") ? Long.valueOf(digits) : null;
+        if (uid == null || uid > Integer.MAX_VALUE) {
+            throw BootloaderException.usage("--runas is " + org.xenproject.eliloader.error.MessageText.quoted(value, 40)
+                    + "; it must be a numeric user id.");
+        }
+        return uid == 0 ? null : uid.intValue();
     }
 
     private void appendArgs(String value) {

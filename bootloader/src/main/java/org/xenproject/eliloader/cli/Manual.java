@@ -47,7 +47,8 @@ final class Manual {
             new Option(List.of("--args"), "A", "kernel arguments in place of the VM's PV-args (libxl)"),
             new Option(List.of("--default_args"), "A", "old xapi's kernel arguments (its \\\" and \\\\ escapes undone)"),
             new Option(List.of("--extra_args"), "B", "old xapi's extra kernel arguments, after --default_args"),
-            new Option(List.of("--runas"), "UID", "libxl's restricted mode; accepted"),
+            new Option(List.of("--runas"), "UID",
+                    "libxl's restricted mode: the guest's disk is read as UID, and pygrub gets --runas=UID"),
             new Option(List.of("--domid"), "N", "libxl's domain id; accepted, unused"),
             new Option(List.of("--kernel"), "K", "pygrub option, kept for a hand-off to pygrub"),
             new Option(List.of("--ramdisk"), "R", "pygrub option, kept for a hand-off to pygrub"),
@@ -96,6 +97,10 @@ final class Manual {
         SETTINGS.put(Setting.CONNECT_TIMEOUT_SECONDS, new SettingDoc("S", "connect timeout, seconds"));
         SETTINGS.put(Setting.FETCH_TIMEOUT_SECONDS, new SettingDoc("S", "time one file may take, retries included, seconds"));
         SETTINGS.put(Setting.FETCH_RETRIES, new SettingDoc("N", "retries of a failed connection or transfer, per file"));
+        SETTINGS.put(Setting.GUEST_READER_USER, new SettingDoc("USER", "the user guest disks and CDs are read as and "
+                + "pygrub's --runas, unless libxl names one; default eliloader if that user exists; root: as root"));
+        SETTINGS.put(Setting.GUEST_PROBE_TIMEOUT_SECONDS, new SettingDoc("S",
+                "the most one round-2 action may spend reading the guest's disk with pygrub, seconds"));
 
         INSTALL_KEYS.put(InstallKey.REPOSITORY, "the install tree: http(s)://, ftp://, nfs:SERVER:/PATH, nfs://, smb://, "
                 + "cdrom or file:// (required)");
@@ -188,7 +193,7 @@ final class Manual {
 
     static List<String> commandNames() {
         List<String> names = new ArrayList<>();
-        for (Subcommand c : Subcommand.values()) {
+        for (Subcommand c : Subcommand.shown()) {
             names.add(c.commandName());
         }
         return names;
@@ -218,7 +223,7 @@ final class Manual {
                     + s.key() + (s.defaultValue() == null ? "" : "; default " + s.defaultValue()) + "]");
         }
         b.append("\nCommands:\n");
-        for (Subcommand c : Subcommand.values()) {
+        for (Subcommand c : Subcommand.shown()) {
             item(b, c.commandName(), c.summary());
         }
         b.append("\nExit status:\n");
@@ -331,7 +336,7 @@ final class Manual {
                     .append(s.defaultValue() == null ? "none" : "\\fB" + roff(s.defaultValue()) + "\\fR").append(".\n");
         }
         m.append(".SH COMMANDS\n");
-        for (Subcommand c : Subcommand.values()) {
+        for (Subcommand c : Subcommand.shown()) {
             m.append(".SS ").append(c.commandName()).append('\n');
             for (String form : c.synopsis()) {
                 m.append(".br\n\\fBeliloader ").append(c.commandName()).append("\\fR ").append(roff(form)).append('\n');

@@ -40,7 +40,15 @@ public enum Setting {
     /** curl's --speed-time, in seconds (the window of speed-limit). */
     SPEED_TIME_SECONDS("speed-time", "ELILOADER_SPEED_TIME", Kind.SECONDS, "20"),
     /** How many times a failed connection or transfer of one file is retried (with backoff). */
-    FETCH_RETRIES("fetch-retries", "ELILOADER_FETCH_RETRIES", Kind.COUNT, "4");
+    FETCH_RETRIES("fetch-retries", "ELILOADER_FETCH_RETRIES", Kind.COUNT, "4"),
+    /**
+     * The user (name or numeric uid) guest disks and CD images are read as, and pygrub is given
+     * with {@code --runas}, when the caller names none (libxl's {@code --runas=UID} wins); unset:
+     * the system user {@code eliloader} when it exists, else root; {@code root}: always root.
+     */
+    GUEST_READER_USER("guest-reader-user", "ELILOADER_GUEST_READER_USER", Kind.TEXT, null),
+    /** The most one round-2 action may spend reading the guest's disk with pygrub, in seconds. */
+    GUEST_PROBE_TIMEOUT_SECONDS("guest-probe-timeout", "ELILOADER_GUEST_PROBE_TIMEOUT", Kind.SECONDS, "60");
 
     /** What a setting's value is; {@link Settings} parses each kind in one way. */
     public enum Kind {

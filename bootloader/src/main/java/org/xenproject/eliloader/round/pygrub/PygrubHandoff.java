@@ -39,6 +39,9 @@ import org.xenproject.eliloader.round.RoundAction;
  * writes it to the caller's {@code --output} (pygrub would open that file without creating or
  * truncating it), so the record is changed only once the answer is out.
  *
+ * <p>pygrub runs as {@link Pygrub#forRound} says (the guest user, limits, deadline), and the
+ * files it extracts are held to the VM's boot-file limits before anything is handed over.
+ *
  * <p>With pygrub's inspection flags ({@code -n}, {@code -l}, {@code --isconfig}) on the command
  * line, pygrub's output is relayed as it is and the round records nothing.
  */
@@ -71,10 +74,13 @@ public final class PygrubHandoff implements RoundAction {
             }
             args.add("--");
             args.add(request.disk());
-            Pygrub.Outcome outcome = new Pygrub(request.pygrub()).run(args);
+            Pygrub pygrub = Pygrub.forRound(context, Pygrub.deadline(context));
+            Pygrub.Outcome outcome = pygrub.run(args, work);
             if (!outcome.succeeded()) {
                 throw PygrubFailure.of("pygrub could not boot " + request.disk(), outcome);
             }
+            // whoever extracted them, files over the VM's limits are never handed over
+            pygrub.checkExtracted(work);
             byte[] answer = inspection ? outcome.stdout()
                     : takeOver(outcome.stdout(), work, handover, request.outputFormat());
             return Produced.pygrub(new PygrubAnswer(answer, outcome.stderr(), inspection));
