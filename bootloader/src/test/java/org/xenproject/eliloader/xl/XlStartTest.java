@@ -256,6 +256,34 @@ class XlStartTest {
 
     @Test
     @RealPeers
+    void rhel41RemovesTheUpdatesDiskByAskingForTheConfigChangeInRoundTwo() throws IOException {
+        XlRig rig = new XlRig(dir);
+        Path disk = emptyDisk(dir.resolve("xvda.img"));
+        List<String> rhel = List.of("--vm=rhel41", "--install-repository=" + tree("rhel41"), "--install-distro=rhel-4.1",
+                "--install-arch=i386", "--guest-installer-dir=" + ProjectPaths.fixtures().resolve("guest-installer"));
+        Run one = rig.start(1, rhel, disk);
+        assertThat(one.status()).as(one.stderr()).isZero();
+        assertThat(one.stderr()).isEmpty();
+        assertThat(Files.readAllBytes(Path.of(rig.answer(1).get("kernel"))))
+                .isEqualTo(Files.readAllBytes(ProjectPaths.fixtures().resolve("guest-installer/rhel41/i386/vmlinuz")));
+
+        DiskImages.FileTree root = DiskImages.files()
+                .file("/boot/grub/menu.lst", DiskImages.menuLst(0, "RHEL 4", "/boot/vmlinuz-2.6.9-11.ELxenU", "ro",
+                        "/boot/initrd-2.6.9-11.ELxenU.img"))
+                .file("/boot/vmlinuz-2.6.9-11.ELxenU", "rhel4 kernel\n").file("/boot/initrd-2.6.9-11.ELxenU.img", "rhel4 initrd\n");
+        DiskImages.ext3(disk, root, 24);
+        Run two = rig.start(2, rhel, disk);
+        assertThat(two.status()).as(two.stderr()).isZero();
+        // after pygrub's own line (which config file it parsed), one line of ours
+        assertThat(two.stderr()).endsWith("\neliloader: before the next start of rhel41, change its xl config: remove the"
+                + " installer's updates disk (the one after the system disk), if it lists one, from disk = [...].\n");
+        assertThat(Files.readAllBytes(Path.of(rig.answer(2).get("kernel"))))
+                .isEqualTo(root.content("/boot/vmlinuz-2.6.9-11.ELxenU"));
+        assertThat(rig.status("rhel41")).contains("state: installed", "config change: eliloader: before the next start");
+    }
+
+    @Test
+    @RealPeers
     void aCdInstallSaysOnceWhichDiskMustComeFirstAndRefusesToBootTheCdAgain() throws IOException {
         XlRig rig = new XlRig(dir);
         Path iso = DiskImages.iso(ProjectPaths.trees().resolve("rhel7"), dir.resolve("rhel7.iso"), "RHEL7");

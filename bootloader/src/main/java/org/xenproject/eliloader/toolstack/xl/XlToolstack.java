@@ -153,7 +153,8 @@ public final class XlToolstack implements Toolstack {
         List<RecordEdit> kept = new ArrayList<>();
         for (RecordEdit edit : edits) {
             if (edit instanceof RecordEdit.DestroyVbd destroy && UPDATES_DISK.equals(destroy.vbdUuid())) {
-                changes.add("remove the installer's updates disk (the disk after the system disk) from disk = [...]");
+                changes.add("remove the installer's updates disk (the one after the system disk), if it lists one, from"
+                        + " disk = [...]");
             } else if (edit instanceof RecordEdit.SetVbdBootable bootable && SYSTEM_DISK.equals(bootable.vbdUuid())
                     && bootable.bootable()) {
                 cdMustMove = true;
