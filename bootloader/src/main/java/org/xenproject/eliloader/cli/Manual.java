@@ -194,6 +194,8 @@ final class Manual {
         return "usage: eliloader [-q] --vm=UUID [--output-format=simple|simple0|sxp] [--output=FILE|-]\n"
                 + "                 [--output-directory=DIR] [--args=A] [--default_args=A] [--extra_args=B]\n"
                 + "                 [HOST SETTINGS] [--keep-installing] [--debug] DISK\n"
+                + "       eliloader [--args=A] --output=FILE --output-format=simple0 --output-directory=DIR\n"
+                + "                 --install-repository=URL [--install-KEY=VALUE...] [--vm=NAME] DISK   (xl)\n"
                 + "       eliloader COMMAND [ARGS]   (" + String.join(", ", commandNames()) + ")\n"
                 + "       eliloader --help | --version | help [COMMAND]\n";
     }
