@@ -48,7 +48,11 @@ public enum Setting {
      */
     GUEST_READER_USER("guest-reader-user", "ELILOADER_GUEST_READER_USER", Kind.TEXT, null),
     /** The most one round-2 action may spend reading the guest's disk with pygrub, in seconds. */
-    GUEST_PROBE_TIMEOUT_SECONDS("guest-probe-timeout", "ELILOADER_GUEST_PROBE_TIMEOUT", Kind.SECONDS, "60");
+    GUEST_PROBE_TIMEOUT_SECONDS("guest-probe-timeout", "ELILOADER_GUEST_PROBE_TIMEOUT", Kind.SECONDS, "60"),
+    /** Under xl: where the install state of each VM is kept, one file a VM (see {@code toolstack.xl}). */
+    XL_STATE_DIR("xl-state-dir", "ELILOADER_XL_STATE_DIR", Kind.PATH, "/var/lib/eliloader/xl"),
+    /** Under xl: the program that reads a domain's name from xenstore (package xenstore-utils on Debian). */
+    XENSTORE_READ("xenstore-read", "ELILOADER_XENSTORE_READ", Kind.PATH, "/usr/bin/xenstore-read");
 
     /** What a setting's value is; {@link Settings} parses each kind in one way. */
     public enum Kind {

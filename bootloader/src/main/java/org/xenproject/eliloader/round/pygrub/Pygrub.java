@@ -20,6 +20,7 @@ import org.xenproject.eliloader.concurrent.Deadline;
 import org.xenproject.eliloader.concurrent.OwnThread;
 import org.xenproject.eliloader.config.BootFileLimits;
 import org.xenproject.eliloader.config.Setting;
+import org.xenproject.eliloader.config.Settings;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.guest.Confinement;
 import org.xenproject.eliloader.guest.GuestUser;
@@ -85,22 +86,29 @@ public final class Pygrub {
      * all its runs within {@code deadline}.
      */
     public static Pygrub forRound(InstallContext context, Deadline deadline) {
-        CallerRequest request = context.caller();
-        GuestUser user = GuestUser.resolve(request.runAs(), context.host()).orElse(null);
+        return forRequest(context.caller(), context.host(), context.limits(), deadline);
+    }
+
+    /** As {@link #forRound}, for a start with no round (an installed VM under xl). */
+    public static Pygrub forRequest(CallerRequest request, Settings host, BootFileLimits limits, Deadline deadline) {
+        GuestUser user = GuestUser.resolve(request.runAs(), host).orElse(null);
         if (user != null && !user.askedByCaller() && request.disk() != null
                 && !user.pygrubCanOpen(Path.of(request.disk()))) {
             // pygrub --runas reopens the disk as the user: a disk only root may read (XenServer's
             // block devices) would fail every boot, so pygrub reads it as root, limits still on
             Log.info("pygrub reads " + request.disk() + " as root: " + user + " may not open it, and pygrub --runas"
                     + " reopens the disk as that user");
-            return new Pygrub(request.pygrub(), DEFAULT_TIMEOUT, null, context.limits(), deadline, request.disk(), user);
+            return new Pygrub(request.pygrub(), DEFAULT_TIMEOUT, null, limits, deadline, request.disk(), user);
         }
-        return new Pygrub(request.pygrub(), DEFAULT_TIMEOUT, user, context.limits(), deadline, request.disk(), user);
+        return new Pygrub(request.pygrub(), DEFAULT_TIMEOUT, user, limits, deadline, request.disk(), user);
     }
 
-    /** A fresh deadline for one action, from {@code guest-probe-timeout}. */
     public static Deadline deadline(InstallContext context) {
-        return Deadline.after(context.host().duration(Setting.GUEST_PROBE_TIMEOUT_SECONDS));
+        return deadline(context.host());
+    }
+
+    public static Deadline deadline(Settings host) {
+        return Deadline.after(host.duration(Setting.GUEST_PROBE_TIMEOUT_SECONDS));
     }
 
     public Path executable() {

@@ -56,11 +56,21 @@ public final class PygrubHandoff implements RoundAction {
 
     @Override
     public Produced run(InstallContext context, Produced soFar) {
-        CallerRequest request = context.caller();
+        return Produced.pygrub(handOff(context.caller(), context.pvBootloaderArgs(soFar), kernelArgs(context),
+                context.handover(), Pygrub.forRound(context, Pygrub.deadline(context))));
+    }
+
+    /**
+     * The hand-off itself, for a round's action and for a start with no round left (an installed
+     * VM under xl): {@code pvBootloaderArgs} over the caller's pygrub options, {@code kernelArgs}
+     * as pygrub's {@code --args}; {@code pygrub} as {@link Pygrub#forRound} or
+     * {@link Pygrub#forRequest} made it (the guest user, limits, deadline).
+     */
+    public static PygrubAnswer handOff(CallerRequest request, String pvBootloaderArgs, String kernelArgs,
+            HandoverFiles handover, Pygrub pygrub) {
         PygrubArgs options = PygrubArgs.overlay(PygrubArgs.parse(request.pygrubOptions()),
-                PygrubArgs.parse(context.pvBootloaderArgs(soFar)));
+                PygrubArgs.parse(pvBootloaderArgs));
         boolean inspection = options.hasInspectionFlag();
-        HandoverFiles handover = context.handover();
         Path work = workDirectory(handover.runDirectory());
         try {
             List<String> args = new ArrayList<>();
@@ -68,13 +78,11 @@ public final class PygrubHandoff implements RoundAction {
             args.add("--output-format=" + request.outputFormat().pygrubName());
             args.add("--output-directory=" + work);
             args.addAll(options.toArguments());
-            String kernelArgs = kernelArgs(context);
             if (!kernelArgs.isBlank()) {
                 args.add("--args=" + kernelArgs);
             }
             args.add("--");
             args.add(request.disk());
-            Pygrub pygrub = Pygrub.forRound(context, Pygrub.deadline(context));
             Pygrub.Outcome outcome = pygrub.run(args, work);
             if (!outcome.succeeded()) {
                 throw PygrubFailure.of("pygrub could not boot " + request.disk(), outcome);
@@ -83,7 +91,7 @@ public final class PygrubHandoff implements RoundAction {
             pygrub.checkExtracted(work);
             byte[] answer = inspection ? outcome.stdout()
                     : takeOver(outcome.stdout(), work, handover, request.outputFormat());
-            return Produced.pygrub(new PygrubAnswer(answer, outcome.stderr(), inspection));
+            return new PygrubAnswer(answer, outcome.stderr(), inspection);
         } finally {
             Trees.deleteQuietly(work);
         }
