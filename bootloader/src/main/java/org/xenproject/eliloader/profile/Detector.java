@@ -48,13 +48,67 @@ public final class Detector {
             }
         }
         rules.sort(java.util.Comparator.comparingInt((Candidate c) -> c.rule().weight()).reversed());
-        for (Candidate c : rules) {
-            Optional<String> evidence = evaluate(c.profile(), c.rule());
+        // within a weight, rules over metadata already read go first: which of two equally specific
+        // matching rules wins only matters for a tree that contradicts itself, and this way a file
+        // is fetched only while it can still change the decision (a SUSE content file that
+        // decides leaves .treeinfo and media.1/products unread)
+        List<Candidate> left = new ArrayList<>(rules);
+        while (!left.isEmpty()) {
+            int weight = left.get(0).rule().weight();
+            Candidate next = left.stream().filter(c -> c.rule().weight() == weight && isRead(c.profile(), c.rule()))
+                    .findFirst().orElse(left.get(0));
+            left.remove(next);
+            if (excludedByWhatWasRead(next.profile())) {
+                continue; // no need to read what its rule reads
+            }
+            Optional<String> evidence = evaluate(next.profile(), next.rule());
             if (evidence.isPresent()) {
-                return Optional.of(new Match(c.candidate(), c.rule(), evidence.get()));
+                return Optional.of(new Match(next.candidate(), next.rule(), evidence.get()));
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether evaluating the rule needs no file that has not been read yet. */
+    private boolean isRead(Profile profile, DetectRule rule) {
+        for (String kind : rule.conditions().keySet()) {
+            boolean read = switch (kind) {
+                case "setting" -> true;
+                case "file" -> {
+                    String path = Template.expand(rule.filePath(), run.variables(profile), profile.origin() + " detect");
+                    yield !TreePath.isValid(path) || tree.requested().contains(path);
+                }
+                default -> kinds.containsKey(kind);
+            };
+            if (!read) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether metadata already read states the profile's {@code release} family at a version its
+     * range does not cover: none of its rules could then be taken (see {@link #outsideRelease}),
+     * so the files they read are not fetched for it.
+     */
+    private boolean excludedByWhatWasRead(Profile profile) {
+        if (profile.release().isEmpty()) {
+            return false;
+        }
+        Release release = profile.release().get();
+        for (String kind : TreeMetadata.STATING_KINDS) {
+            Optional<TreeMetadata.Found> found = kinds.get(kind);
+            if (found == null || found.isEmpty()) {
+                continue;
+            }
+            Optional<Release.Stated> stated = TreeMetadata.stated(kind, found.get());
+            if (stated.isPresent() && release.isFamily(stated.get().family())
+                    && !Release.numbers(stated.get().version()).isEmpty()) {
+                return !release.covers(stated.get().version());
+            }
+        }
+        return false;
     }
 
     /**

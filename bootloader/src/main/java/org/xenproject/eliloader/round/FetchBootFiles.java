@@ -95,6 +95,12 @@ public final class FetchBootFiles implements RoundAction {
                 .map(Profile.VendorInitrd::name).findFirst();
     }
 
+    /** The kernels of the path layouts (not {@code .treeinfo} sections), as the run names them. */
+    private static List<String> pathLayouts(InstallContext context, List<BootFiles> layouts) {
+        return layouts.stream().filter(l -> !l.fromTreeinfo()).map(l -> context.expand(l.kernel()))
+                .filter(k -> !k.isBlank()).toList();
+    }
+
     /** The layout this run uses: the first that suits the arch and is present in the tree. */
     public static Chosen choose(InstallContext context) {
         String arch = context.expand("${arch}");
@@ -106,6 +112,8 @@ public final class FetchBootFiles implements RoundAction {
                     + " installs.");
         }
         List<String> tried = new ArrayList<>();
+        Optional<String> listed = Optional.empty();
+        boolean listsAsked = false;
         for (BootFiles layout : layouts) {
             if (layout.fromTreeinfo()) {
                 String section = context.expand(layout.treeinfoSection());
@@ -133,6 +141,20 @@ public final class FetchBootFiles implements RoundAction {
             boolean last = layout == layouts.get(layouts.size() - 1);
             if (last && tried.isEmpty()) {
                 return new Chosen(kernel, ramdisk, "the profile's only layout");
+            }
+            if (!listsAsked) {
+                // the checksum lists the fetch reads anyway name the tree's boot files: the first
+                // layout whose kernel they name is taken without a HEAD per candidate
+                listsAsked = true;
+                listed = PublishedChecksums.of(context).firstListed(pathLayouts(context, layouts));
+            }
+            if (listed.isPresent()) {
+                if (listed.get().equals(kernel)) {
+                    Log.info("layout " + kernel + ": the first the tree's checksum list names");
+                    return new Chosen(kernel, ramdisk, kernel);
+                }
+                tried.add(context.source().describe(kernel) + " (not in the checksum list)");
+                continue;
             }
             try {
                 if (context.source().exists(kernel)) {
