@@ -15,7 +15,9 @@ import org.xenproject.eliloader.source.TreePath;
  * Tells which of several profiles a tree holds, from its metadata files and the install
  * settings, by the profiles' {@code detect} rules. A rule matches when every fact it names is
  * present and its regular expression is found in the value; the matching rule that tests the
- * most facts wins, ties going to the profile first by id. Metadata comes through the run's
+ * most facts wins, ties going to a rule over metadata already read, then to the profile first by id
+ * (a tie only matters for a tree that contradicts itself); a profile that metadata already read puts
+ * outside its {@code release} is passed over unread. Metadata comes through the run's
  * {@link TreeFiles}, so each file is fetched at most once however many rules read it.
  */
 public final class Detector {
