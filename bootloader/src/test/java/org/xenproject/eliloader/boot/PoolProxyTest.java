@@ -135,6 +135,21 @@ class PoolProxyTest {
     }
 
     @Test
+    void aProxyThatAcceptsAndStaysSilentEndsAnFtpStartWithinTheReadTimeout() throws IOException {
+        // the proxy never forwards, so no FTP server is needed behind it
+        String repository = "ftp://127.0.0.1:" + Ports.free() + "/rhel7";
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            long start = System.nanoTime();
+            BootHarness.Boot boot = startOn("host-g", rhel7(repository),
+                    "--http-proxy=http://127.0.0.1:" + silent.getLocalPort(), "--http-timeout=2", "--fetch-retries=0",
+                    "--no-cache");
+            assertThat(boot.status()).isNotZero();
+            assertThat(boot.stderr()).contains("INVALID_SOURCE").contains(repository);
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(20));
+        }
+    }
+
+    @Test
     void smbCannotUseTheProxyAndSaysSoInTheLogAndInProbe() {
         try (SambaPeer smb = SambaPeer.serve(ProjectPaths.trees(), work.resolve("smb"))) {
             String proxy = cachingProxy.url("");

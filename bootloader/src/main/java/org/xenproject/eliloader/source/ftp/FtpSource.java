@@ -244,6 +244,11 @@ public final class FtpSource implements InstallSource {
         // through an HTTP proxy, the control and every (passive) data connection are CONNECT tunnels
         FTPClient client = proxy == null ? new FTPClient()
                 : new FTPHTTPClient(proxy.host(), proxy.port(), proxy.user(), proxy.password());
+        if (proxy != null) {
+            // FTPHTTPClient connects to the proxy and reads its CONNECT answer on sockets from the
+            // factory, without the client's timeouts: a proxy that accepts and stays silent must not hold the start
+            client.setSocketFactory(new TimedSockets(millis(options.connectTimeout()), millis(options.readTimeout())));
+        }
         client.setConnectTimeout(millis(options.connectTimeout()));
         client.setDefaultTimeout(millis(options.readTimeout()));
         client.setDataTimeout(options.readTimeout());
@@ -413,6 +418,61 @@ public final class FtpSource implements InstallSource {
                 } finally {
                     discard(client); // the transfer was abandoned midway: the control connection is in an unknown state
                 }
+            }
+        }
+    }
+
+    /** Sockets that connect within the connect timeout and time out reads (see {@link #connect}). */
+    private static final class TimedSockets extends javax.net.SocketFactory {
+        private final int connectMillis;
+        private final int readMillis;
+
+        TimedSockets(int connectMillis, int readMillis) {
+            this.connectMillis = connectMillis;
+            this.readMillis = readMillis;
+        }
+
+        @Override
+        public java.net.Socket createSocket() throws IOException {
+            java.net.Socket socket = new java.net.Socket();
+            socket.setSoTimeout(readMillis);
+            return socket;
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port) throws IOException {
+            return connected(new java.net.InetSocketAddress(host, port), null);
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port, java.net.InetAddress local, int localPort)
+                throws IOException {
+            return connected(new java.net.InetSocketAddress(host, port), new java.net.InetSocketAddress(local, localPort));
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress host, int port) throws IOException {
+            return connected(new java.net.InetSocketAddress(host, port), null);
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress host, int port, java.net.InetAddress local,
+                int localPort) throws IOException {
+            return connected(new java.net.InetSocketAddress(host, port), new java.net.InetSocketAddress(local, localPort));
+        }
+
+        private java.net.Socket connected(java.net.InetSocketAddress to, java.net.InetSocketAddress from)
+                throws IOException {
+            java.net.Socket socket = createSocket();
+            try {
+                if (from != null) {
+                    socket.bind(from);
+                }
+                socket.connect(to, connectMillis);
+                return socket;
+            } catch (IOException e) {
+                socket.close();
+                throw e;
             }
         }
     }
