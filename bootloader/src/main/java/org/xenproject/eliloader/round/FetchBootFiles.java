@@ -19,7 +19,8 @@ import org.xenproject.eliloader.source.InstallSource;
 /**
  * Copies the installer kernel and initrd from the tree into the output directory. A profile may
  * list several layouts (paths, or a {@code .treeinfo} section naming them); the first that suits
- * the arch and whose kernel exists wins (asked only when there is a choice). Each file is checked
+ * the arch and whose kernel exists wins (asked only when there is a choice, and then only when the
+ * tree's checksum lists name none of the candidates: else the first they name). Each file is checked
  * against the checksum the tree publishes for it, if any, while it streams, or, when it comes
  * from the host-wide cache ({@link CachedFetch}), once handed over.
  */
