@@ -101,6 +101,9 @@ class PoolProxyTest {
         String proxyLog = Files.readString(cachingProxy.accessLog());
         assertThat(proxyLog).contains("GET " + mirror.url("rhel7/images/pxeboot/initrd.img") + " HTTP/1.1");
         assertThat(mirrorLines(INITRD)).allMatch(l -> l.contains("HTTP/1.0\""), "from nginx's proxy module");
+        // and asked it to revalidate its copy before serving it
+        assertThat(Files.readAllLines(cachingProxy.headersLog())).isNotEmpty()
+                .allMatch(l -> l.endsWith("cache-control=max-age=0"));
     }
 
     @Test

@@ -52,21 +52,32 @@ public final class NginxPeer implements AutoCloseable {
      * requests are passed to the host they name and the 200s kept in {@code proxy_cache}. An entry
      * is fresh for one second, then revalidated with the origin ({@code proxy_cache_revalidate}:
      * a conditional GET, a 304 sends no body), as squid does for our {@code max-age=0}.
-     * {@code X-Cache-Status} says what the cache did.
+     * {@code X-Cache-Status} says what the cache did; {@link #headersLog()} has each request with
+     * its {@code Cache-Control} header.
      */
     public static NginxPeer cachingProxy(Path workDir) {
         Path cache = workDir.toAbsolutePath().resolve("proxy-cache");
-        return start(workDir.toAbsolutePath().resolve("empty-root"), workDir, false, """
-                location / {
-                  proxy_pass http://$http_host;
-                  proxy_cache boot;
-                  proxy_cache_key $http_host$request_uri;
-                  proxy_cache_valid 200 1s;
-                  proxy_cache_revalidate on;
-                  proxy_cache_lock on;
-                  add_header X-Cache-Status $upstream_cache_status;
-                }
-                """, "proxy_cache_path " + cache + " keys_zone=boot:1m max_size=1g inactive=1h use_temp_path=off;\n");
+        Path logs = workDir.toAbsolutePath().resolve("nginx");
+        String server = String.join("\n",
+                "access_log " + logs.resolve("access.log") + ";",
+                "access_log " + logs.resolve("headers.log") + " with_cache_control;",
+                "location / {",
+                "  proxy_pass http://$http_host;",
+                "  proxy_cache boot;",
+                "  proxy_cache_key $http_host$request_uri;",
+                "  proxy_cache_valid 200 1s;",
+                "  proxy_cache_revalidate on;",
+                "  proxy_cache_lock on;",
+                "  add_header X-Cache-Status $upstream_cache_status;",
+                "}", "");
+        String http = "proxy_cache_path " + cache + " keys_zone=boot:1m max_size=1g inactive=1h use_temp_path=off;\n"
+                + "log_format with_cache_control '$request cache-control=$http_cache_control';\n";
+        return start(workDir.toAbsolutePath().resolve("empty-root"), workDir, false, server, http);
+    }
+
+    /** A {@link #cachingProxy}'s log of requests with their {@code Cache-Control} header. */
+    public Path headersLog() {
+        return workDir.resolve("nginx").resolve("headers.log");
     }
 
     private static NginxPeer start(Path root, Path workDir, boolean tls, String extraServerConfig) {

@@ -44,8 +44,8 @@ import org.xenproject.eliloader.source.Validators;
  * URL or the repository secret.</li>
  * <li>{@code install-proxy}, else the host's {@code http-proxy}, is used for both schemes (https
  * through CONNECT); without them the connection is direct, whatever the JVM's proxy properties
- * say. Requests carry {@code Cache-Control: max-age=0}, so a caching proxy revalidates before
- * it serves a copy.</li>
+ * say. Requests through a proxy carry {@code Cache-Control: max-age=0}, so a caching proxy
+ * revalidates before it serves a copy.</li>
  * <li>Redirects are followed by this class, at most {@value #MAX_REDIRECTS} in a row, within the
  * http family: http to http or https, https only to https (never a downgrade).</li>
  * <li>Asks for the identity encoding so that Content-Length is the length of the file, which the
@@ -481,10 +481,13 @@ public final class HttpSource implements InstallSource {
     }
 
     private Request.Builder request(HttpUrl url) {
-        // max-age=0: a cache on the way (a pool's squid) revalidates its copy with the server before
-        // serving it (a conditional GET, no body when unchanged), so it shares bytes, never stale ones
         Request.Builder request = new Request.Builder().url(url).header("Accept-Encoding", "identity")
-                .header("User-Agent", "eliloader").header("Cache-Control", "max-age=0");
+                .header("User-Agent", "eliloader");
+        if (proxy != null) {
+            // max-age=0: a caching proxy (a pool's squid) revalidates its copy with the server before
+            // serving it (a conditional GET, no body when unchanged): it shares bytes, never stale ones
+            request.header("Cache-Control", "max-age=0");
+        }
         String credential = preemptiveCredential;
         if (credential != null && sameOrigin(url)) {
             request.header("Authorization", credential);
