@@ -82,6 +82,8 @@ final class Manual {
         SETTINGS.put(Setting.KEEP_INSTALLING, new SettingDoc(null,
                 "debug: answer, but record nothing; the VM repeats its round"));
         SETTINGS.put(Setting.CA_FILE, new SettingDoc("FILE", "PEM certificates trusted for https instead of the system's"));
+        SETTINGS.put(Setting.HTTP_PROXY, new SettingDoc("URL",
+                "http://HOST[:PORT] proxy (e.g. the pool's squid) for http, https and ftp; install-proxy wins"));
         SETTINGS.put(Setting.FILE_ROOTS, new SettingDoc("DIR[:DIR...]",
                 "the directories file:// trees may lie in; none by default (file:// refused), / never"));
         SETTINGS.put(Setting.CACHE_DIR, new SettingDoc("DIR", "the host-wide cache of fetched boot files"));

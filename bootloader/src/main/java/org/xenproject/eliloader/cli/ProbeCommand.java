@@ -111,6 +111,9 @@ final class ProbeCommand {
         Profile profile = report.profile();
         String installArch = arch == null ? "i386" : arch.strip();
         line("repository", tree.masked() + (cdrom ? " (as the CD of a cdrom install)" : ""));
+        if (!List.of("direct", "local").contains(report.connection())) {
+            line("connection", report.connection()); // a proxy is set: whether this scheme uses it
+        }
         line("profile", profile.id() + " (" + profile.description() + ")");
         line("chosen", report.chosen());
         line("arch", installArch + " (installer: " + profile.archName(installArch) + ")");
@@ -155,6 +158,7 @@ final class ProbeCommand {
         chosenProfile.put("id", profile.id());
         chosenProfile.put("description", profile.description());
         json.put("profile", chosenProfile);
+        json.put("connection", report.connection());
         json.put("chosen", report.chosen());
         json.put("round", report.round());
         json.put("arch", installArch);

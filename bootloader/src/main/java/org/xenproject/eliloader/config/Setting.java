@@ -18,6 +18,11 @@ public enum Setting {
     KEEP_INSTALLING("keep-installing", "ELILOADER_KEEP_INSTALLING", Kind.FLAG, "false"),
     CA_FILE("ca-file", "ELILOADER_CA_FILE", Kind.PATH, null),
     /**
+     * The pool's caching HTTP proxy (squid, nginx proxy_cache) for every start on this host,
+     * {@code http://[USER[:PASSWORD]@]HOST[:PORT]}; a VM's other-config:install-proxy replaces it.
+     */
+    HTTP_PROXY("http-proxy", "ELILOADER_HTTP_PROXY", Kind.TEXT, null),
+    /**
      * The directories {@code file://} repositories may lie in, ':'-separated; none by default, so
      * {@code file://} is refused until the host names some ({@code /} is never one).
      */

@@ -28,7 +28,7 @@ public final class BootPlan implements AutoCloseable {
      */
     public record Report(Profile profile, String chosen, int round, String layout, FetchedFile kernel,
             FetchedFile ramdisk, String kernelArgs, List<String> skipped, List<String> metadataFound,
-            List<String> metadataRequested, Map<String, String> metadataUnreadable) {
+            List<String> metadataRequested, Map<String, String> metadataUnreadable, String connection) {
         public Report {
             skipped = List.copyOf(skipped);
             metadataFound = List.copyOf(metadataFound);

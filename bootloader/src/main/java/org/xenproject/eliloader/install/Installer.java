@@ -24,6 +24,7 @@ import org.xenproject.eliloader.source.InstallMethods;
 import org.xenproject.eliloader.source.Repository;
 import org.xenproject.eliloader.source.RetryPolicy;
 import org.xenproject.eliloader.source.SourceFactory;
+import org.xenproject.eliloader.source.ProxySetting;
 import org.xenproject.eliloader.source.SourceOptions;
 import org.xenproject.eliloader.source.TreeFiles;
 import org.xenproject.eliloader.source.file.FileSource;
@@ -67,7 +68,7 @@ public final class Installer {
             BootPlan.Report report = new BootPlan.Report(profile, selection.how(), install.round(),
                     outcome.produced().layout(), outcome.produced().kernel(), outcome.produced().ramdisk(),
                     outcome.entry() == null ? null : outcome.entry().args(), outcome.skipped(), tree.found(),
-                    tree.requested(), Map.of());
+                    tree.requested(), Map.of(), ProxySetting.route(treeRepository.scheme(), options));
             return new BootPlan(answer, pygrub == null ? new byte[0] : pygrub.stderr(), outcome.edits(),
                     outcome.cleanup(), handover, report);
         } catch (RuntimeException | Error e) {
@@ -91,12 +92,24 @@ public final class Installer {
             PygrubAnswer pygrub = PygrubHandoff.handOff(request.caller(), request.vm().pvBootloaderArgs(),
                     request.caller().kernelArgs(), handover, guestReader);
             BootPlan.Report report = new BootPlan.Report(null, "installed", 0, null, null, null, null, List.of(),
-                    List.of(), List.of(), Map.of());
+                    List.of(), List.of(), Map.of(), null);
             return new BootPlan(pygrub.answer(), pygrub.stderr(), List.of(), List.of(), handover, report);
         } catch (RuntimeException | Error e) {
             handover.discardAll();
             throw e;
         }
+    }
+
+    /** The one proxy policy: the VM's install-proxy, else the host's http-proxy, else none. */
+    static String proxy(InstallRequest request) {
+        String vm = request.install().proxy();
+        return vm != null && !vm.isBlank() ? vm : request.host().get(Setting.HTTP_PROXY).orElse(null);
+    }
+
+    private static String proxyOrigin(InstallRequest request) {
+        String vm = request.install().proxy();
+        return vm != null && !vm.isBlank() ? SourceOptions.PROXY_KEY
+                : "the host's http-proxy (" + Setting.HTTP_PROXY.spellings() + ")";
     }
 
     /** How sources connect, from the host settings: the one place every timeout reaches every scheme. */
@@ -109,7 +122,7 @@ public final class Installer {
                 host.duration(Setting.SPEED_TIME_SECONDS));
         return defaults.withTimeouts(host.duration(Setting.CONNECT_TIMEOUT_SECONDS),
                         host.duration(Setting.HTTP_TIMEOUT_SECONDS), host.duration(Setting.FETCH_TIMEOUT_SECONDS))
-                .withRetry(retry).withProxy(request.install().proxy()).withCaFile(host.path(Setting.CA_FILE).orElse(null))
+                .withRetry(retry).withProxy(proxy(request), proxyOrigin(request)).withCaFile(host.path(Setting.CA_FILE).orElse(null))
                 .withBootDisk(caller.hasDisk() ? Path.of(caller.disk()) : null)
                 .withSecret(request.repositorySecret())
                 .withGuestReader(new GuestReaderLookup(caller.runAs(), host))

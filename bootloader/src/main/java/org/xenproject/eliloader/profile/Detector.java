@@ -15,7 +15,9 @@ import org.xenproject.eliloader.source.TreePath;
  * Tells which of several profiles a tree holds, from its metadata files and the install
  * settings, by the profiles' {@code detect} rules. A rule matches when every fact it names is
  * present and its regular expression is found in the value; the matching rule that tests the
- * most facts wins, ties going to the profile first by id. Metadata comes through the run's
+ * most facts wins, ties going to a rule over metadata already read, then to the profile first by id
+ * (a tie only matters for a tree that contradicts itself); a profile that metadata already read puts
+ * outside its {@code release} is passed over unread. Metadata comes through the run's
  * {@link TreeFiles}, so each file is fetched at most once however many rules read it.
  */
 public final class Detector {
@@ -48,13 +50,67 @@ public final class Detector {
             }
         }
         rules.sort(java.util.Comparator.comparingInt((Candidate c) -> c.rule().weight()).reversed());
-        for (Candidate c : rules) {
-            Optional<String> evidence = evaluate(c.profile(), c.rule());
+        // within a weight, rules over metadata already read go first: which of two equally specific
+        // matching rules wins only matters for a tree that contradicts itself, and this way a file
+        // is fetched only while it can still change the decision (a SUSE content file that
+        // decides leaves .treeinfo and media.1/products unread)
+        List<Candidate> left = new ArrayList<>(rules);
+        while (!left.isEmpty()) {
+            int weight = left.get(0).rule().weight();
+            Candidate next = left.stream().filter(c -> c.rule().weight() == weight && isRead(c.profile(), c.rule()))
+                    .findFirst().orElse(left.get(0));
+            left.remove(next);
+            if (excludedByWhatWasRead(next.profile())) {
+                continue; // no need to read what its rule reads
+            }
+            Optional<String> evidence = evaluate(next.profile(), next.rule());
             if (evidence.isPresent()) {
-                return Optional.of(new Match(c.candidate(), c.rule(), evidence.get()));
+                return Optional.of(new Match(next.candidate(), next.rule(), evidence.get()));
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether evaluating the rule needs no file that has not been read yet. */
+    private boolean isRead(Profile profile, DetectRule rule) {
+        for (String kind : rule.conditions().keySet()) {
+            boolean read = switch (kind) {
+                case "setting" -> true;
+                case "file" -> {
+                    String path = Template.expand(rule.filePath(), run.variables(profile), profile.origin() + " detect");
+                    yield !TreePath.isValid(path) || tree.requested().contains(path);
+                }
+                default -> kinds.containsKey(kind);
+            };
+            if (!read) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether metadata already read states the profile's {@code release} family at a version its
+     * range does not cover: none of its rules could then be taken (see {@link #outsideRelease}),
+     * so the files they read are not fetched for it.
+     */
+    private boolean excludedByWhatWasRead(Profile profile) {
+        if (profile.release().isEmpty()) {
+            return false;
+        }
+        Release release = profile.release().get();
+        for (String kind : TreeMetadata.STATING_KINDS) {
+            Optional<TreeMetadata.Found> found = kinds.get(kind);
+            if (found == null || found.isEmpty()) {
+                continue;
+            }
+            Optional<Release.Stated> stated = TreeMetadata.stated(kind, found.get());
+            if (stated.isPresent() && release.isFamily(stated.get().family())
+                    && !Release.numbers(stated.get().version()).isEmpty()) {
+                return !release.covers(stated.get().version());
+            }
+        }
+        return false;
     }
 
     /**

@@ -19,7 +19,8 @@ import org.xenproject.eliloader.source.InstallSource;
 /**
  * Copies the installer kernel and initrd from the tree into the output directory. A profile may
  * list several layouts (paths, or a {@code .treeinfo} section naming them); the first that suits
- * the arch and whose kernel exists wins (asked only when there is a choice). Each file is checked
+ * the arch and whose kernel exists wins (asked only when there is a choice, and then only when the
+ * tree's checksum lists name none of the candidates: else the first they name). Each file is checked
  * against the checksum the tree publishes for it, if any, while it streams, or, when it comes
  * from the host-wide cache ({@link CachedFetch}), once handed over.
  */
@@ -95,6 +96,12 @@ public final class FetchBootFiles implements RoundAction {
                 .map(Profile.VendorInitrd::name).findFirst();
     }
 
+    /** The kernels of the path layouts (not {@code .treeinfo} sections), as the run names them. */
+    private static List<String> pathLayouts(InstallContext context, List<BootFiles> layouts) {
+        return layouts.stream().filter(l -> !l.fromTreeinfo()).map(l -> context.expand(l.kernel()))
+                .filter(k -> !k.isBlank()).toList();
+    }
+
     /** The layout this run uses: the first that suits the arch and is present in the tree. */
     public static Chosen choose(InstallContext context) {
         String arch = context.expand("${arch}");
@@ -106,6 +113,8 @@ public final class FetchBootFiles implements RoundAction {
                     + " installs.");
         }
         List<String> tried = new ArrayList<>();
+        Optional<String> listed = Optional.empty();
+        boolean listsAsked = false;
         for (BootFiles layout : layouts) {
             if (layout.fromTreeinfo()) {
                 String section = context.expand(layout.treeinfoSection());
@@ -133,6 +142,20 @@ public final class FetchBootFiles implements RoundAction {
             boolean last = layout == layouts.get(layouts.size() - 1);
             if (last && tried.isEmpty()) {
                 return new Chosen(kernel, ramdisk, "the profile's only layout");
+            }
+            if (!listsAsked) {
+                // the checksum lists the fetch reads anyway name the tree's boot files: the first
+                // layout whose kernel they name is taken without a HEAD per candidate
+                listsAsked = true;
+                listed = PublishedChecksums.of(context).firstListed(pathLayouts(context, layouts));
+            }
+            if (listed.isPresent()) {
+                if (listed.get().equals(kernel)) {
+                    Log.info("layout " + kernel + ": the first the tree's checksum list names");
+                    return new Chosen(kernel, ramdisk, kernel);
+                }
+                tried.add(context.source().describe(kernel) + " (not in the checksum list)");
+                continue;
             }
             try {
                 if (context.source().exists(kernel)) {

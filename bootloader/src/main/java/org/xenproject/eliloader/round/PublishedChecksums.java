@@ -47,6 +47,23 @@ public final class PublishedChecksums {
         return Optional.empty();
     }
 
+    /**
+     * The first of {@code paths} that a published list names, taking the lists in order and each
+     * only while none before it named one: a tree that publishes checksums names its boot files
+     * there, so this tells which layout it has without asking the server file by file.
+     */
+    public Optional<String> firstListed(List<String> paths) {
+        for (int i = 0; i < sources.size(); i++) {
+            Map<String, Expected> listed = bySource.computeIfAbsent(i, this::load);
+            for (String path : paths) {
+                if (listed.containsKey(normalize(path))) {
+                    return Optional.of(path);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private Map<String, Expected> load(int index) {
         ChecksumSource source = sources.get(index);
         Map<String, Expected> result = new LinkedHashMap<>();

@@ -37,6 +37,11 @@ public final class SourceFactory {
     }
 
     public static InstallSource open(Repository repository, SourceOptions options) {
+        if (options.proxy() != null && (repository.scheme() == Repository.Scheme.SMB
+                || repository.scheme() == Repository.Scheme.NFS)) {
+            org.xenproject.eliloader.log.Log.info(repository.masked() + ": " + ProxySetting.route(repository.scheme(),
+                    options));
+        }
         return switch (repository.scheme()) {
             case HTTP, HTTPS -> new HttpSource(repository, options);
             case FTP -> FtpSource.open(repository, options);

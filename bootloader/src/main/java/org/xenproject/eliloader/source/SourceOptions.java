@@ -7,8 +7,9 @@ import java.util.function.Supplier;
 
 /**
  * How sources connect: connect and read timeouts, the overall time one file may take (every
- * retry and resume included), how often a failed transfer is retried, the proxy from
- * {@code install-proxy} (http and https only), the CA file for https, the VM's boot disk (the CD
+ * retry and resume included), how often a failed transfer is retried, the proxy ({@code install-proxy},
+ * else the host's {@code http-proxy}; http and https, and ftp through CONNECT) and where it was
+ * set, the CA file for https, the VM's boot disk (the CD
  * for {@code cdrom} installs), and the repository's secret.
  *
  * <p>The secret is the value of the XenAPI secret (or local store {@code secrets} entry) whose
@@ -20,11 +21,13 @@ import java.util.function.Supplier;
  * {@code NfsOptions.from}).
  */
 public record SourceOptions(Duration connectTimeout, Duration readTimeout, Duration overallTimeout,
-        RetryPolicy retry, String proxy, Path caFile, Path bootDisk, Supplier<String> repositorySecret,
+        RetryPolicy retry, String proxy, String proxyOrigin, Path caFile, Path bootDisk, Supplier<String> repositorySecret,
         List<Path> fileRoots, Supplier<org.xenproject.eliloader.guest.GuestUser> guestReader) {
 
     /** The other-config key naming the secret that holds the repository password. */
     public static final String SECRET_KEY = "install-repository-secret";
+    /** The other-config key of a VM's own proxy, which replaces the host's {@code http-proxy}. */
+    public static final String PROXY_KEY = "other-config:install-proxy";
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
@@ -42,36 +45,42 @@ public record SourceOptions(Duration connectTimeout, Duration readTimeout, Durat
 
     public static SourceOptions defaults() {
         return new SourceOptions(DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_OVERALL_TIMEOUT,
-                RetryPolicy.defaults(), null, null, null, null, null, null);
+                RetryPolicy.defaults(), null, null, null, null, null, null, null);
     }
 
     public SourceOptions withTimeouts(Duration connect, Duration read, Duration overall) {
-        return new SourceOptions(connect, read, overall, retry, proxy, caFile, bootDisk, repositorySecret, fileRoots, guestReader);
+        return new SourceOptions(connect, read, overall, retry, proxy, proxyOrigin, caFile, bootDisk, repositorySecret, fileRoots, guestReader);
     }
 
     public SourceOptions withRetry(RetryPolicy policy) {
-        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, policy, proxy, caFile, bootDisk,
+        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, policy, proxy, proxyOrigin, caFile, bootDisk,
                 repositorySecret, fileRoots, guestReader);
     }
 
+    /** A VM's {@code other-config:install-proxy}. */
     public SourceOptions withProxy(String proxyUrl) {
-        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxyUrl, caFile, bootDisk,
-                repositorySecret, fileRoots, guestReader);
+        return withProxy(proxyUrl, PROXY_KEY);
+    }
+
+    /** The proxy and where it was set, for messages ({@link #PROXY_KEY} or the host's {@code http-proxy}). */
+    public SourceOptions withProxy(String proxyUrl, String origin) {
+        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxyUrl,
+                proxyUrl == null ? null : origin, caFile, bootDisk, repositorySecret, fileRoots, guestReader);
     }
 
     public SourceOptions withCaFile(Path file) {
-        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, file, bootDisk,
+        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, proxyOrigin, file, bootDisk,
                 repositorySecret, fileRoots, guestReader);
     }
 
     public SourceOptions withBootDisk(Path disk) {
-        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, caFile, disk,
+        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, proxyOrigin, caFile, disk,
                 repositorySecret, fileRoots, guestReader);
     }
 
     /** The directories {@code file://} repositories may lie in (the host's {@code file-roots}). */
     public SourceOptions withFileRoots(List<Path> roots) {
-        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, caFile, bootDisk,
+        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, proxyOrigin, caFile, bootDisk,
                 repositorySecret, roots, guestReader);
     }
 
@@ -80,11 +89,11 @@ public record SourceOptions(Duration connectTimeout, Duration readTimeout, Durat
      * asked only when a CD is opened. A null supplier (the default) means root.
      */
     public SourceOptions withGuestReader(Supplier<org.xenproject.eliloader.guest.GuestUser> reader) {
-        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, caFile, bootDisk,
+        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, proxyOrigin, caFile, bootDisk,
                 repositorySecret, fileRoots, reader);
     }
 
     public SourceOptions withSecret(Supplier<String> secret) {
-        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, caFile, bootDisk, secret, fileRoots, guestReader);
+        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, proxyOrigin, caFile, bootDisk, secret, fileRoots, guestReader);
     }
 }

@@ -58,13 +58,14 @@ class RoundTripsTest {
     }
 
     @Test
-    void sles12RoundOneReadsMetadataWithoutHead() throws IOException {
+    void sles12RoundOneIsContentKernelAndInitrd() throws IOException {
         List<String> requests = requestsOf(VmStoreFixture.vm().other("install-repository", nginx.url("sles12"))
                 .other("install-distro", "sleslike").other("install-arch", "x86_64"));
-        // the metadata is read with one GET each; what is left above the 4 requests needed is the
-        // layout choice (a HEAD per candidate kernel) and the metadata the layouts read
-        assertThat(requests).filteredOn(r -> r.startsWith("HEAD ")).allMatch(r -> r.contains("/boot/x86_64/"));
-        assertThat(requests).contains("GET /sles12/content");
+        // content decides the profile (no .treeinfo or media.1/products once it has) and, by the
+        // HASH lines it publishes, the layout (no HEAD per candidate kernel): within the 4 allowed
+        assertThat(requests).first().isEqualTo("GET /sles12/content"); // then the two files side by side
+        assertThat(requests).as(requests.toString()).containsExactlyInAnyOrder("GET /sles12/content",
+                "GET /sles12/boot/x86_64/loader/linux", "GET /sles12/boot/x86_64/loader/initrd");
     }
 
     @Test

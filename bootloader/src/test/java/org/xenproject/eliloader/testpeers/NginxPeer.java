@@ -46,7 +46,46 @@ public final class NginxPeer implements AutoCloseable {
         return start(root, workDir, tls, extraServerConfig);
     }
 
+    /**
+     * A second nginx as an ordinary caching forward proxy, as a pool would share one (an
+     * {@code install-proxy} / {@code http-proxy} value: {@link #url(String) url("")}): absolute-URI
+     * requests are passed to the host they name and the 200s kept in {@code proxy_cache}. An entry
+     * is fresh for one second, then revalidated with the origin ({@code proxy_cache_revalidate}:
+     * a conditional GET, a 304 sends no body), as squid does for our {@code max-age=0}.
+     * {@code X-Cache-Status} says what the cache did; {@link #headersLog()} has each request with
+     * its {@code Cache-Control} header.
+     */
+    public static NginxPeer cachingProxy(Path workDir) {
+        Path cache = workDir.toAbsolutePath().resolve("proxy-cache");
+        Path logs = workDir.toAbsolutePath().resolve("nginx");
+        String server = String.join("\n",
+                "access_log " + logs.resolve("access.log") + ";",
+                "access_log " + logs.resolve("headers.log") + " with_cache_control;",
+                "location / {",
+                "  proxy_pass http://$http_host;",
+                "  proxy_cache boot;",
+                "  proxy_cache_key $http_host$request_uri;",
+                "  proxy_cache_valid 200 1s;",
+                "  proxy_cache_revalidate on;",
+                "  proxy_cache_lock on;",
+                "  add_header X-Cache-Status $upstream_cache_status;",
+                "}", "");
+        String http = "proxy_cache_path " + cache + " keys_zone=boot:1m max_size=1g inactive=1h use_temp_path=off;\n"
+                + "log_format with_cache_control '$request cache-control=$http_cache_control';\n";
+        return start(workDir.toAbsolutePath().resolve("empty-root"), workDir, false, server, http);
+    }
+
+    /** A {@link #cachingProxy}'s log of requests with their {@code Cache-Control} header. */
+    public Path headersLog() {
+        return workDir.resolve("nginx").resolve("headers.log");
+    }
+
     private static NginxPeer start(Path root, Path workDir, boolean tls, String extraServerConfig) {
+        return start(root, workDir, tls, extraServerConfig, null);
+    }
+
+    private static NginxPeer start(Path root, Path workDir, boolean tls, String extraServerConfig,
+            String httpConfig) {
         int port = Ports.free();
         int httpsPort = tls ? Ports.free() : -1;
         List<String> command = new ArrayList<>(List.of(ProjectPaths.scripts().resolve("serve-http").toString(),
@@ -60,6 +99,13 @@ public final class NginxPeer implements AutoCloseable {
                 Files.writeString(extra, extraServerConfig.replace("@HTTP_PORT@", Integer.toString(port))
                         .replace("@HTTPS_PORT@", Integer.toString(httpsPort)));
                 command.addAll(List.of("--extra-conf", extra.toString()));
+            }
+            if (httpConfig != null) {
+                Files.createDirectories(root);
+                Path http = workDir.resolve("nginx-http.conf").toAbsolutePath();
+                Files.writeString(http, httpConfig);
+                // the workers write the cache under this private (0700) work directory
+                command.addAll(List.of("--http-conf", http.toString(), "--worker-user", "root"));
             }
             if (tls) {
                 Tls.Certificates certs = Tls.generate(workDir.resolve("tls"));

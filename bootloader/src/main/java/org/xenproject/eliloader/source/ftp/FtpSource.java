@@ -8,12 +8,14 @@ import java.util.Objects;
 
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPHTTPClient;
 import org.apache.commons.net.ftp.FTPReply;
 
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.source.Attempts;
 import org.xenproject.eliloader.source.InstallSource;
+import org.xenproject.eliloader.source.ProxySetting;
 import org.xenproject.eliloader.source.Repository;
 import org.xenproject.eliloader.source.RepositoryCredentials;
 import org.xenproject.eliloader.source.ResumableStream;
@@ -32,6 +34,10 @@ import org.xenproject.eliloader.source.Validators;
  * <p>Every file's size is asked with {@code SIZE} first (the copy checks it against what
  * arrives); a broken transfer is resumed on a new connection with {@code REST}, after checking
  * that {@code SIZE} and {@code MDTM} still say the same.
+ *
+ * <p>With a proxy ({@code install-proxy}, else the host's {@code http-proxy}) the connections go
+ * through it as HTTP CONNECT tunnels (Commons Net's {@code FTPHTTPClient}; passive mode only, which
+ * is the mode used anyway).
  */
 public final class FtpSource implements InstallSource {
     static final String ANONYMOUS_PASSWORD = "eliloader@";
@@ -44,6 +50,7 @@ public final class FtpSource implements InstallSource {
     private final String displayBase;
     private final SourceOptions options;
     private FTPClient idle;
+    private final ProxySetting proxy;
 
     private FtpSource(String host, int port, String user, String password, String basePath, String displayBase,
             SourceOptions options) {
@@ -54,6 +61,10 @@ public final class FtpSource implements InstallSource {
         this.basePath = basePath;
         this.displayBase = displayBase;
         this.options = options;
+        this.proxy = ProxySetting.of(options);
+        if (proxy != null) {
+            Log.info("fetching " + displayBase + " " + ProxySetting.route(Repository.Scheme.FTP, options));
+        }
     }
 
     public static FtpSource open(Repository repository, SourceOptions options) {
@@ -230,7 +241,14 @@ public final class FtpSource implements InstallSource {
     }
 
     private FTPClient connect(String path) throws IOException {
-        FTPClient client = new FTPClient();
+        // through an HTTP proxy, the control and every (passive) data connection are CONNECT tunnels
+        FTPClient client = proxy == null ? new FTPClient()
+                : new FTPHTTPClient(proxy.host(), proxy.port(), proxy.user(), proxy.password());
+        if (proxy != null) {
+            // FTPHTTPClient connects to the proxy and reads its CONNECT answer on sockets from the
+            // factory, without the client's timeouts: a proxy that accepts and stays silent must not hold the start
+            client.setSocketFactory(new TimedSockets(millis(options.connectTimeout()), millis(options.readTimeout())));
+        }
         client.setConnectTimeout(millis(options.connectTimeout()));
         client.setDefaultTimeout(millis(options.readTimeout()));
         client.setDataTimeout(options.readTimeout());
@@ -400,6 +418,61 @@ public final class FtpSource implements InstallSource {
                 } finally {
                     discard(client); // the transfer was abandoned midway: the control connection is in an unknown state
                 }
+            }
+        }
+    }
+
+    /** Sockets that connect within the connect timeout and time out reads (see {@link #connect}). */
+    private static final class TimedSockets extends javax.net.SocketFactory {
+        private final int connectMillis;
+        private final int readMillis;
+
+        TimedSockets(int connectMillis, int readMillis) {
+            this.connectMillis = connectMillis;
+            this.readMillis = readMillis;
+        }
+
+        @Override
+        public java.net.Socket createSocket() throws IOException {
+            java.net.Socket socket = new java.net.Socket();
+            socket.setSoTimeout(readMillis);
+            return socket;
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port) throws IOException {
+            return connected(new java.net.InetSocketAddress(host, port), null);
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port, java.net.InetAddress local, int localPort)
+                throws IOException {
+            return connected(new java.net.InetSocketAddress(host, port), new java.net.InetSocketAddress(local, localPort));
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress host, int port) throws IOException {
+            return connected(new java.net.InetSocketAddress(host, port), null);
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress host, int port, java.net.InetAddress local,
+                int localPort) throws IOException {
+            return connected(new java.net.InetSocketAddress(host, port), new java.net.InetSocketAddress(local, localPort));
+        }
+
+        private java.net.Socket connected(java.net.InetSocketAddress to, java.net.InetSocketAddress from)
+                throws IOException {
+            java.net.Socket socket = createSocket();
+            try {
+                if (from != null) {
+                    socket.bind(from);
+                }
+                socket.connect(to, connectMillis);
+                return socket;
+            } catch (IOException e) {
+                socket.close();
+                throw e;
             }
         }
     }

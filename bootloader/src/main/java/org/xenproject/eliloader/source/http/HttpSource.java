@@ -26,6 +26,7 @@ import org.xenproject.eliloader.error.MessageText;
 import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.source.Attempts;
 import org.xenproject.eliloader.source.InstallSource;
+import org.xenproject.eliloader.source.ProxySetting;
 import org.xenproject.eliloader.source.Repository;
 import org.xenproject.eliloader.source.RepositoryCredentials;
 import org.xenproject.eliloader.source.ResumableStream;
@@ -41,8 +42,10 @@ import org.xenproject.eliloader.source.Validators;
  * <li>{@code http[s]://USER[:PASSWORD]@HOST/...}: Basic authentication, answered to a 401 from the
  * repository's own origin only (never to a host a redirect leads to); the password comes from the
  * URL or the repository secret.</li>
- * <li>{@code install-proxy} is used for both schemes (https through CONNECT); without it the
- * connection is direct, whatever the JVM's proxy properties say.</li>
+ * <li>{@code install-proxy}, else the host's {@code http-proxy}, is used for both schemes (https
+ * through CONNECT); without them the connection is direct, whatever the JVM's proxy properties
+ * say. Requests through a proxy carry {@code Cache-Control: max-age=0}, so a caching proxy
+ * revalidates before it serves a copy.</li>
  * <li>Redirects are followed by this class, at most {@value #MAX_REDIRECTS} in a row, within the
  * http family: http to http or https, https only to https (never a downgrade).</li>
  * <li>Asks for the identity encoding so that Content-Length is the length of the file, which the
@@ -100,7 +103,7 @@ public final class HttpSource implements InstallSource {
                 .followRedirects(false)
                 .followSslRedirects(false)
                 .retryOnConnectionFailure(true);
-        this.proxy = options.proxy() == null ? null : ProxySetting.parse(options.proxy());
+        this.proxy = ProxySetting.of(options);
         if (proxy != null) {
             builder.proxy(proxy.proxy());
             if (proxy.user() != null) {
@@ -443,7 +446,7 @@ public final class HttpSource implements InstallSource {
             }
             Matcher connect = CONNECT_REFUSED.matcher(message);
             if (proxy != null && connect.find() && !connect.group(1).startsWith("5")) {
-                throw BootloaderException.invalidSource("The proxy " + proxy + " (other-config:install-proxy) refused"
+                throw BootloaderException.invalidSource("The proxy " + proxy + " (" + proxy.origin() + ") refused"
                         + " the tunnel to " + mask(request.url()) + ": it answered CONNECT with HTTP " + connect.group(1)
                         + ".");
             }
@@ -468,11 +471,11 @@ public final class HttpSource implements InstallSource {
     }
 
     private String throughProxy() {
-        return proxy == null ? "" : " (through the proxy " + proxy + ", other-config:install-proxy)";
+        return proxy == null ? "" : " (through the proxy " + proxy + ", " + proxy.origin() + ")";
     }
 
     private BootloaderException proxyRefused(HttpUrl url) {
-        return BootloaderException.invalidSource("The proxy " + proxy + " (other-config:install-proxy) refused "
+        return BootloaderException.invalidSource("The proxy " + proxy + " (" + proxy.origin() + ") refused "
                 + (proxy.user() == null ? "to forward requests without credentials" : "the credentials of " + proxy.user())
                 + " (HTTP 407) for " + mask(url) + ".");
     }
@@ -480,6 +483,11 @@ public final class HttpSource implements InstallSource {
     private Request.Builder request(HttpUrl url) {
         Request.Builder request = new Request.Builder().url(url).header("Accept-Encoding", "identity")
                 .header("User-Agent", "eliloader");
+        if (proxy != null) {
+            // max-age=0: a caching proxy (a pool's squid) revalidates its copy with the server before
+            // serving it (a conditional GET, no body when unchanged): it shares bytes, never stale ones
+            request.header("Cache-Control", "max-age=0");
+        }
         String credential = preemptiveCredential;
         if (credential != null && sameOrigin(url)) {
             request.header("Authorization", credential);
