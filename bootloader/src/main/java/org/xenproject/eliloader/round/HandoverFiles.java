@@ -69,6 +69,9 @@ public final class HandoverFiles {
         if (!runDirectoryMade) {
             ensureDirectory();
             RunDirectory.sweep(directory);
+            // registered before the directory exists: a SIGTERM from here on finds it (the hook's
+            // abandon waits for this method, so it sees the directory made)
+            register(this);
             try {
                 Files.createDirectory(runDirectory, PosixFilePermissions.asFileAttribute(
                         PosixFilePermissions.fromString("rwx------")));
@@ -77,7 +80,6 @@ public final class HandoverFiles {
                         + directory + ": " + e.getMessage(), e);
             }
             runDirectoryMade = true;
-            register(this);
         }
         return runDirectory;
     }
@@ -224,10 +226,14 @@ public final class HandoverFiles {
                     done.add(files);
                 }
             }
-            ACTIVE.removeAll(done);
         }
+        // still registered while their directories go: a SIGTERM now (exit 143, a failed start
+        // for the caller) has the hook remove them and the files they handed over
         for (HandoverFiles files : done) {
             RunDirectory.deleteTree(files.runDirectory);
+        }
+        synchronized (ACTIVE) {
+            ACTIVE.removeAll(done);
         }
     }
 
@@ -246,6 +252,9 @@ public final class HandoverFiles {
 
     private static void register(HandoverFiles files) {
         synchronized (ACTIVE) {
+            if (stopping) {
+                throw new BootloaderException(ErrorCode.INTERNAL_ERROR, "The run is being stopped.");
+            }
             ACTIVE.add(files);
             if (!hookInstalled) {
                 hookInstalled = true;
