@@ -24,6 +24,7 @@ import org.xenproject.eliloader.toolstack.RecordEdit;
 import org.xenproject.eliloader.toolstack.Toolstack;
 import org.xenproject.eliloader.toolstack.ToolstackFactory;
 import org.xenproject.eliloader.toolstack.VmRecord;
+import org.xenproject.eliloader.toolstack.xl.XlToolstack;
 
 /**
  * One VM start: read the record, let the {@link Installer} plan the current round, write the
@@ -50,7 +51,7 @@ final class BootCommand {
     }
 
     void run() {
-        if (commandLine.vmUuid == null || commandLine.vmUuid.isBlank()) {
+        if (!commandLine.isXl() && (commandLine.vmUuid == null || commandLine.vmUuid.isBlank())) {
             throw BootloaderException.usage("--vm=UUID is required.");
         }
         if (commandLine.disk == null) {
@@ -63,12 +64,18 @@ final class BootCommand {
         boolean keepInstalling = settings.flag(Setting.KEEP_INSTALLING);
         // what killed runs left in the shared output directory (see RunDirectory)
         RunDirectory.sweep(settings.requirePath(Setting.OUTPUT_DIRECTORY));
-        try (Toolstack toolstack = ToolstackFactory.open(settings)) {
-            VmRecord vm = toolstack.readVm(commandLine.vmUuid);
+        XlToolstack xl = commandLine.isXl() ? XlStart.open(commandLine, settings, stderr) : null;
+        try (Toolstack toolstack = xl != null ? xl : ToolstackFactory.open(settings)) {
+            VmRecord vm = toolstack.readVm(xl != null ? xl.name() : commandLine.vmUuid);
             String kernelArgs = commandLine.caller().vmArgs(commandLine.callerArgs, vm.pvArgs());
             CallerRequest caller = new CallerRequest(commandLine.disk, commandLine.outputFormat, kernelArgs,
                     commandLine.pygrubOptions, settings.requirePath(Setting.PYGRUB));
-            try (BootPlan plan = Installer.plan(InstallRequest.forVm(vm, settings, caller, toolstack::secretValue))) {
+            InstallRequest request = InstallRequest.forVm(vm, settings, caller, toolstack::secretValue);
+            boolean installed = xl != null && xl.installed();
+            if (installed) {
+                xl.checkInstalledBootDisk();
+            }
+            try (BootPlan plan = installed ? Installer.handOffInstalled(request) : Installer.plan(request)) {
                 writeAnswer(plan.answer());
                 relayPygrubDiagnostics(plan.diagnostics());
                 if (keepInstalling) {

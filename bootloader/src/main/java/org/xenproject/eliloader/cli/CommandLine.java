@@ -2,11 +2,13 @@ package org.xenproject.eliloader.cli;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import org.xenproject.eliloader.answer.OutputFormat;
+import org.xenproject.eliloader.config.InstallKey;
 import org.xenproject.eliloader.config.Setting;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.round.CallerRequest.Caller;
@@ -40,6 +42,15 @@ public final class CommandLine {
     /** pygrub options (e.g. {@code --kernel=/boot/x}) to relay when handing over to pygrub. */
     public final List<String> pygrubOptions = new ArrayList<>();
     public final Map<Setting, String> settings = new EnumMap<>(Setting.class);
+    /**
+     * Install keys given as options under xl ({@code --install-repository=URL}, {@code --debian-release=R}, …:
+     * the other-config key names, {@link InstallKey}), in order; empty for the other callers, whose VM record holds them.
+     */
+    public final Map<String, String> installKeys = new LinkedHashMap<>();
+    /** libxl's restricted mode: the uid that must read guest data ({@code --runas=UID}); null when not given. */
+    public String runas;
+    /** A domain id given as {@code --domid=N}; null when not given. */
+    public String domid;
     private boolean legacyXapi;
 
     public static CommandLine parse(List<String> argv) {
@@ -73,7 +84,7 @@ public final class CommandLine {
                 String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
                 String value;
                 boolean known = VALUE_OPTIONS.contains(name) || PYGRUB_VALUE_OPTIONS.contains(name)
-                        || Setting.forKey(name) != null;
+                        || Setting.forKey(name) != null || InstallKey.forKey(name) != null;
                 if (!known) {
                     throw BootloaderException.usage("Unknown option " + (eq < 0 ? arg : arg.substring(0, eq)) + ".");
                 }
@@ -101,6 +112,11 @@ public final class CommandLine {
     }
 
     private void option(String name, String value) {
+        InstallKey installKey = InstallKey.forKey(name);
+        if (installKey != null) {
+            installKey(installKey, value);
+            return;
+        }
         Setting setting = Setting.forKey(name);
         if (setting != null) {
             settings.put(setting, value);
@@ -119,11 +135,33 @@ public final class CommandLine {
             }
             case "output" -> output = value;
             case "output-format" -> outputFormat = OutputFormat.parse(value);
-            case "runas", "domid" -> {
-                // libxl's deprivileging and domain id: nothing to do for a program that only reads
-            }
+            case "runas" -> runas = value;
+            case "domid" -> domid = value;
             default -> pygrubOptions.add("--" + name + "=" + value);
         }
+    }
+
+    /**
+     * An install key as an xl option. The keys eliloader maintains itself are refused here: under
+     * xl they live in the VM's state file ({@code eliloader xl status}); and there is no secret store.
+     */
+    private void installKey(InstallKey key, String value) {
+        if (key == InstallKey.ROUND || key == InstallKey.PROFILE) {
+            throw BootloaderException.usage("--" + key.key() + " is kept by eliloader itself (see eliloader xl status;"
+                    + " eliloader xl reinstall NAME starts over), never given as an option.");
+        }
+        if (key == InstallKey.REPOSITORY_SECRET) {
+            throw BootloaderException.usage("--" + key.key() + " names a XenAPI secret, and xl has none: give the user"
+                    + " in --install-repository and the password in the URL.");
+        }
+        if (installKeys.put(key.key(), value) != null) {
+            throw BootloaderException.usage("--" + key.key() + " is given twice.");
+        }
+    }
+
+    /** Whether this is an xl start: the install settings are on the command line (see {@code toolstack.xl}). */
+    public boolean isXl() {
+        return !installKeys.isEmpty();
     }
 
     private void appendArgs(String value) {

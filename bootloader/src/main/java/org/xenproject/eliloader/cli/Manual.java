@@ -40,7 +40,8 @@ final class Manual {
     /** The boot command's own options (the host settings come on top). */
     static final List<Option> BOOT_OPTIONS = List.of(
             new Option(List.of("-q", "--quiet"), null, "no progress lines on a terminal (the toolstacks pass it)"),
-            new Option(List.of("--vm"), "UUID", "the VM whose install round to boot (required)"),
+            new Option(List.of("--vm"), "UUID", "the VM whose install round to boot (required; under xl its NAME, by default the"
+                    + " domain's name from xenstore)"),
             new Option(List.of("--output-format"), "simple|simple0|sxp",
                     "the answer's format; default simple, or sxp when --default_args or --extra_args is given"),
             new Option(List.of("--output"), "FILE|-", "write the answer to FILE; default - (standard output)"),
@@ -48,7 +49,7 @@ final class Manual {
             new Option(List.of("--default_args"), "A", "old xapi's kernel arguments (its \\\" and \\\\ escapes undone)"),
             new Option(List.of("--extra_args"), "B", "old xapi's extra kernel arguments, after --default_args"),
             new Option(List.of("--runas"), "UID", "libxl's restricted mode; accepted"),
-            new Option(List.of("--domid"), "N", "libxl's domain id; accepted, unused"),
+            new Option(List.of("--domid"), "N", "under xl: the domain whose xenstore name names the VM"),
             new Option(List.of("--kernel"), "K", "pygrub option, kept for a hand-off to pygrub"),
             new Option(List.of("--ramdisk"), "R", "pygrub option, kept for a hand-off to pygrub"),
             new Option(List.of("--entry"), "N", "pygrub option, kept for a hand-off to pygrub"),
@@ -96,6 +97,9 @@ final class Manual {
         SETTINGS.put(Setting.CONNECT_TIMEOUT_SECONDS, new SettingDoc("S", "connect timeout, seconds"));
         SETTINGS.put(Setting.FETCH_TIMEOUT_SECONDS, new SettingDoc("S", "time one file may take, retries included, seconds"));
         SETTINGS.put(Setting.FETCH_RETRIES, new SettingDoc("N", "retries of a failed connection or transfer, per file"));
+        SETTINGS.put(Setting.XL_STATE_DIR, new SettingDoc("DIR", "under xl: the install state of each VM, one file a VM"));
+        SETTINGS.put(Setting.XENSTORE_READ, new SettingDoc("PATH",
+                "under xl: the program that reads a domain's name (xenstore-utils)"));
 
         INSTALL_KEYS.put(InstallKey.REPOSITORY, "the install tree: http(s)://, ftp://, nfs:SERVER:/PATH, nfs://, smb://, "
                 + "cdrom or file:// (required)");
@@ -122,6 +126,14 @@ final class Manual {
         ERRORS.put(ErrorCode.INTERNAL_ERROR, "a bug or an unexpected condition of the host");
         ERRORS.put(ErrorCode.USAGE, "the command line could not be understood (exit status 2)");
     }
+
+    /** How xl gives the install keys, for --help and the man page. */
+    static final String XL_FORM = "Under xl (bootloader = \"eliloader\"), where no VM record exists, the install keys are "
+            + "options of bootloader_args with the same names (--install-repository=URL, --install-distro=D, "
+            + "--install-arch=A, --debian-release=R, --install-vnc=true, ...; not install-round and install-profile, "
+            + "which eliloader keeps); the VM is --vm=NAME, else the domain's name in xenstore; its round, profile and "
+            + "pygrub arguments are kept in a state file of --xl-state-dir, and once installed every start is a pygrub "
+            + "hand-off (eliloader xl status, eliloader xl reinstall NAME).";
 
     /** Variables read besides the host settings': name and meaning. */
     static final List<String[]> OTHER_VARIABLES = List.of(
@@ -234,6 +246,8 @@ final class Manual {
         b.append('\n');
         wrap(b, "", "The VM record's keys (other-config): " + String.join(", ", keys)
                 + ". More in eliloader(8), or: eliloader help --man | man -l -");
+        b.append('\n');
+        wrap(b, "", XL_FORM);
         return b.toString();
     }
 
@@ -349,6 +363,7 @@ final class Manual {
         for (InstallKey k : InstallKey.values()) {
             m.append(".TP\n.B ").append(roff(k.key())).append('\n').append(roff(installKey(k))).append('\n');
         }
+        m.append(".SS Under xl\n").append(roff(XL_FORM)).append('\n');
         m.append(".SH ENVIRONMENT\n");
         for (Setting s : Setting.values()) {
             m.append(".TP\n.B ").append(roff(s.environmentVariable())).append('\n')
@@ -364,6 +379,7 @@ final class Manual {
             {"/usr/share/eliloader/distro-profiles/", "the shipped distribution profiles"},
             {"/var/cache/eliloader/", "the cache directory"},
             {"/var/run/xend/boot/", "the default output directory"},
+            {"/var/lib/eliloader/xl/", "under xl: the install state of each VM (NAME.json)"},
         };
         for (String[] f : files) {
             m.append(".TP\n.I ").append(roff(f[0])).append('\n').append(roff(f[1])).append('\n');

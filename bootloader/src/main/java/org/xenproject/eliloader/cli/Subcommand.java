@@ -113,6 +113,24 @@ enum Subcommand {
         int run(List<String> args, Map<String, String> environment, PrintStream out) {
             return new CacheCommand(args, environment, out).run();
         }
+    },
+    XL("xl", "show or reset the install state of VMs started by xl", List.of("status [NAME] [--json]", "reinstall NAME"),
+            "Under xl no VM record exists: eliloader keeps each VM's install state (round, chosen profile, pygrub "
+                    + "arguments found in round 2, installed) in a file of the xl state directory (--xl-state-dir). "
+                    + "status: every VM's state, or one VM's (NAME is the xl domain name, or the --vm=NAME of its "
+                    + "bootloader_args), with the xl config change a round asked for. reinstall: forgets NAME's state, "
+                    + "so its next start is install round 1 again.",
+            List.of(new Option(List.of("--json"), null, "status: one JSON object instead of the text")),
+            true) {
+        @Override
+        int run(List<String> args, Map<String, String> environment, PrintStream out) {
+            return new XlCommand(args, environment, out).run();
+        }
+
+        @Override
+        Set<String> parserFlags() {
+            return XlCommand.FLAGS;
+        }
     };
 
     /** Options every subcommand accepts besides its own (and the host settings, where it takes them). */

@@ -40,7 +40,11 @@ public enum Setting {
     /** curl's --speed-time, in seconds (the window of speed-limit). */
     SPEED_TIME_SECONDS("speed-time", "ELILOADER_SPEED_TIME", Kind.SECONDS, "20"),
     /** How many times a failed connection or transfer of one file is retried (with backoff). */
-    FETCH_RETRIES("fetch-retries", "ELILOADER_FETCH_RETRIES", Kind.COUNT, "4");
+    FETCH_RETRIES("fetch-retries", "ELILOADER_FETCH_RETRIES", Kind.COUNT, "4"),
+    /** Under xl: where the install state of each VM is kept, one file a VM (see {@code toolstack.xl}). */
+    XL_STATE_DIR("xl-state-dir", "ELILOADER_XL_STATE_DIR", Kind.PATH, "/var/lib/eliloader/xl"),
+    /** Under xl: the program that reads a domain's name from xenstore (package xenstore-utils on Debian). */
+    XENSTORE_READ("xenstore-read", "ELILOADER_XENSTORE_READ", Kind.PATH, "/usr/bin/xenstore-read");
 
     /** What a setting's value is; {@link Settings} parses each kind in one way. */
     public enum Kind {

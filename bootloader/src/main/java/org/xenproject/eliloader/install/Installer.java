@@ -1,6 +1,7 @@
 package org.xenproject.eliloader.install;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.xenproject.eliloader.config.InstallSettings;
@@ -15,6 +16,7 @@ import org.xenproject.eliloader.round.HandoverFiles;
 import org.xenproject.eliloader.round.InstallContext;
 import org.xenproject.eliloader.round.InstallRound;
 import org.xenproject.eliloader.round.PygrubAnswer;
+import org.xenproject.eliloader.round.pygrub.PygrubHandoff;
 import org.xenproject.eliloader.source.InstallMethods;
 import org.xenproject.eliloader.source.Repository;
 import org.xenproject.eliloader.source.RetryPolicy;
@@ -65,6 +67,27 @@ public final class Installer {
                     tree.requested(), Map.of());
             return new BootPlan(answer, pygrub == null ? new byte[0] : pygrub.stderr(), outcome.edits(),
                     outcome.cleanup(), handover, report);
+        } catch (RuntimeException | Error e) {
+            handover.discardAll();
+            throw e;
+        }
+    }
+
+    /**
+     * A start after the last round where no toolstack switched the VM to pygrub for us (xl, whose
+     * config keeps {@code bootloader="eliloader"}): the boot is handed over to pygrub with the
+     * {@code PV-bootloader-args} the rounds stored and the caller's kernel arguments; nothing is
+     * fetched and nothing is recorded.
+     */
+    public static BootPlan handOffInstalled(InstallRequest request) {
+        HandoverFiles handover = new HandoverFiles(request.host().requirePath(Setting.OUTPUT_DIRECTORY));
+        try {
+            Log.info("VM " + request.vm().uuid() + " is installed: pygrub " + request.vm().pvBootloaderArgs());
+            PygrubAnswer pygrub = PygrubHandoff.handOff(request.caller(), request.vm().pvBootloaderArgs(),
+                    request.caller().kernelArgs(), handover);
+            BootPlan.Report report = new BootPlan.Report(null, "installed", 0, null, null, null, null, List.of(),
+                    List.of(), List.of(), Map.of());
+            return new BootPlan(pygrub.answer(), pygrub.stderr(), List.of(), List.of(), handover, report);
         } catch (RuntimeException | Error e) {
             handover.discardAll();
             throw e;

@@ -53,11 +53,20 @@ public final class PygrubHandoff implements RoundAction {
 
     @Override
     public Produced run(InstallContext context, Produced soFar) {
-        CallerRequest request = context.caller();
+        return Produced.pygrub(handOff(context.caller(), context.pvBootloaderArgs(soFar), kernelArgs(context),
+                context.handover()));
+    }
+
+    /**
+     * The hand-off itself, for a round's action and for a start with no round left (an installed
+     * VM under xl): {@code pvBootloaderArgs} over the caller's pygrub options, {@code kernelArgs}
+     * as pygrub's {@code --args}.
+     */
+    public static PygrubAnswer handOff(CallerRequest request, String pvBootloaderArgs, String kernelArgs,
+            HandoverFiles handover) {
         PygrubArgs options = PygrubArgs.overlay(PygrubArgs.parse(request.pygrubOptions()),
-                PygrubArgs.parse(context.pvBootloaderArgs(soFar)));
+                PygrubArgs.parse(pvBootloaderArgs));
         boolean inspection = options.hasInspectionFlag();
-        HandoverFiles handover = context.handover();
         Path work = workDirectory(handover.runDirectory());
         try {
             List<String> args = new ArrayList<>();
@@ -65,7 +74,6 @@ public final class PygrubHandoff implements RoundAction {
             args.add("--output-format=" + request.outputFormat().pygrubName());
             args.add("--output-directory=" + work);
             args.addAll(options.toArguments());
-            String kernelArgs = kernelArgs(context);
             if (!kernelArgs.isBlank()) {
                 args.add("--args=" + kernelArgs);
             }
@@ -77,7 +85,7 @@ public final class PygrubHandoff implements RoundAction {
             }
             byte[] answer = inspection ? outcome.stdout()
                     : takeOver(outcome.stdout(), work, handover, request.outputFormat());
-            return Produced.pygrub(new PygrubAnswer(answer, outcome.stderr(), inspection));
+            return new PygrubAnswer(answer, outcome.stderr(), inspection);
         } finally {
             Trees.deleteQuietly(work);
         }

@@ -59,6 +59,25 @@ public final class LocalJsonStore implements Toolstack {
         return new LocalJsonStore(file, locked(file, () -> parse(file)));
     }
 
+    /**
+     * Writes {@code document} as a new store at {@code file}, under the store's lock, unless the
+     * file exists; returns whether it was written. The store keeps the temporary file's owner-only mode.
+     */
+    public static boolean createIfAbsent(Path file, Map<String, Object> document) {
+        return locked(file, () -> {
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            new LocalJsonStore(file, document).write(document);
+            return true;
+        });
+    }
+
+    /** Removes the store at {@code file} under its lock (its lock file stays); returns whether there was one. */
+    public static boolean remove(Path file) {
+        return locked(file, () -> Files.deleteIfExists(file));
+    }
+
     private interface Locked<T> {
         T run() throws IOException;
     }
