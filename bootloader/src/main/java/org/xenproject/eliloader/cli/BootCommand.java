@@ -69,7 +69,7 @@ final class BootCommand {
             VmRecord vm = toolstack.readVm(xl != null ? xl.name() : commandLine.vmUuid);
             String kernelArgs = commandLine.caller().vmArgs(commandLine.callerArgs, vm.pvArgs());
             CallerRequest caller = new CallerRequest(commandLine.disk, commandLine.outputFormat, kernelArgs,
-                    commandLine.pygrubOptions, settings.requirePath(Setting.PYGRUB));
+                    commandLine.pygrubOptions, settings.requirePath(Setting.PYGRUB), commandLine.runAs);
             InstallRequest request = InstallRequest.forVm(vm, settings, caller, toolstack::secretValue);
             boolean installed = xl != null && xl.installed();
             if (installed) {

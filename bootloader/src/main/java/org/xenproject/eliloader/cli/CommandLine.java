@@ -34,6 +34,8 @@ public final class CommandLine {
     public String output = "-";
     public String outputDirectory;
     public boolean quiet;
+    /** libxl's restricted mode ({@code --runas=UID}): the uid guest data is read as; null when not asked. */
+    public Integer runAs;
     public boolean debug;
     public boolean help;
     public boolean version;
@@ -47,8 +49,6 @@ public final class CommandLine {
      * the other-config key names, {@link InstallKey}), in order; empty for the other callers, whose VM record holds them.
      */
     public final Map<String, String> installKeys = new LinkedHashMap<>();
-    /** libxl's restricted mode: the uid that must read guest data ({@code --runas=UID}); null when not given. */
-    public String runas;
     /** A domain id given as {@code --domid=N}; null when not given. */
     public String domid;
     private boolean legacyXapi;
@@ -135,7 +135,7 @@ public final class CommandLine {
             }
             case "output" -> output = value;
             case "output-format" -> outputFormat = OutputFormat.parse(value);
-            case "runas" -> runas = value;
+            case "runas" -> runAs = parseRunAs(value);
             case "domid" -> domid = value;
             default -> pygrubOptions.add("--" + name + "=" + value);
         }
@@ -162,6 +162,17 @@ public final class CommandLine {
     /** Whether this is an xl start: the install settings are on the command line (see {@code toolstack.xl}). */
     public boolean isXl() {
         return !installKeys.isEmpty();
+    }
+
+    /** libxl's {@code --runas=UID}: a whole number, as pygrub insists; 0 means no restriction, as in pygrub. */
+    private static Integer parseRunAs(String value) {
+        String digits = value.strip();
+        Long uid = digits.matches("[0-9]{1,10}") ? Long.valueOf(digits) : null;
+        if (uid == null || uid > Integer.MAX_VALUE) {
+            throw BootloaderException.usage("--runas is " + org.xenproject.eliloader.error.MessageText.quoted(value, 40)
+                    + "; it must be a numeric user id.");
+        }
+        return uid == 0 ? null : uid.intValue();
     }
 
     private void appendArgs(String value) {

@@ -62,7 +62,7 @@ final class Completion {
                 free.add(o.names().get(0));
             }
         }
-        for (Subcommand c : Subcommand.values()) {
+        for (Subcommand c : Subcommand.shown()) {
             for (Option o : c.options()) {
                 if (o.value() != null && !free.contains(o.names().get(0))) {
                     free.add(o.names().get(0));
@@ -109,7 +109,7 @@ final class Completion {
         b.append("            fi\n");
         b.append("            [[ $cur != -* ]] && { COMPREPLY=($(compgen -f -- \"$cur\")); return 0; }\n");
         b.append("            words=\"").append(String.join(" ", boot)).append(' ').append(settingWords).append("\" ;;\n");
-        for (Subcommand c : Subcommand.values()) {
+        for (Subcommand c : Subcommand.shown()) {
             b.append("        ").append(c.commandName()).append(")\n");
             String own = words(c.options()) + " " + common + (c.takesHostSettings() ? " " + settingWords : "");
             if (c == Subcommand.HELP) {

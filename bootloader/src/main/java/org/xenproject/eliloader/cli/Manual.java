@@ -48,7 +48,8 @@ final class Manual {
             new Option(List.of("--args"), "A", "kernel arguments in place of the VM's PV-args (libxl)"),
             new Option(List.of("--default_args"), "A", "old xapi's kernel arguments (its \\\" and \\\\ escapes undone)"),
             new Option(List.of("--extra_args"), "B", "old xapi's extra kernel arguments, after --default_args"),
-            new Option(List.of("--runas"), "UID", "libxl's restricted mode; accepted"),
+            new Option(List.of("--runas"), "UID",
+                    "libxl's restricted mode: the guest's disk is read as UID, and pygrub gets --runas=UID"),
             new Option(List.of("--domid"), "N", "under xl: the domain whose xenstore name names the VM"),
             new Option(List.of("--kernel"), "K", "pygrub option, kept for a hand-off to pygrub"),
             new Option(List.of("--ramdisk"), "R", "pygrub option, kept for a hand-off to pygrub"),
@@ -100,6 +101,10 @@ final class Manual {
         SETTINGS.put(Setting.XL_STATE_DIR, new SettingDoc("DIR", "under xl: the install state of each VM, one file a VM"));
         SETTINGS.put(Setting.XENSTORE_READ, new SettingDoc("PATH",
                 "under xl: the program that reads a domain's name (xenstore-utils)"));
+        SETTINGS.put(Setting.GUEST_READER_USER, new SettingDoc("USER", "the user guest disks and CDs are read as and "
+                + "pygrub's --runas, unless libxl names one; default eliloader if that user exists; root: as root"));
+        SETTINGS.put(Setting.GUEST_PROBE_TIMEOUT_SECONDS, new SettingDoc("S",
+                "the most one round-2 action may spend reading the guest's disk with pygrub, seconds"));
 
         INSTALL_KEYS.put(InstallKey.REPOSITORY, "the install tree: http(s)://, ftp://, nfs:SERVER:/PATH, nfs://, smb://, "
                 + "cdrom or file:// (required)");
@@ -200,7 +205,7 @@ final class Manual {
 
     static List<String> commandNames() {
         List<String> names = new ArrayList<>();
-        for (Subcommand c : Subcommand.values()) {
+        for (Subcommand c : Subcommand.shown()) {
             names.add(c.commandName());
         }
         return names;
@@ -230,7 +235,7 @@ final class Manual {
                     + s.key() + (s.defaultValue() == null ? "" : "; default " + s.defaultValue()) + "]");
         }
         b.append("\nCommands:\n");
-        for (Subcommand c : Subcommand.values()) {
+        for (Subcommand c : Subcommand.shown()) {
             item(b, c.commandName(), c.summary());
         }
         b.append("\nExit status:\n");
@@ -345,7 +350,7 @@ final class Manual {
                     .append(s.defaultValue() == null ? "none" : "\\fB" + roff(s.defaultValue()) + "\\fR").append(".\n");
         }
         m.append(".SH COMMANDS\n");
-        for (Subcommand c : Subcommand.values()) {
+        for (Subcommand c : Subcommand.shown()) {
             m.append(".SS ").append(c.commandName()).append('\n');
             for (String form : c.synopsis()) {
                 m.append(".br\n\\fBeliloader ").append(c.commandName()).append("\\fR ").append(roff(form)).append('\n');

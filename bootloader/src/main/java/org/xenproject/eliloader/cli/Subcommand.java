@@ -131,6 +131,23 @@ enum Subcommand {
         Set<String> parserFlags() {
             return XlCommand.FLAGS;
         }
+    },
+    /**
+     * Internal, hidden from help and completion: the deprivileged child that reads a guest disk
+     * given as standard input (see {@code org.xenproject.eliloader.guest}).
+     */
+    GUEST_READ(org.xenproject.eliloader.guest.GuestReader.SUBCOMMAND, "internal: read guest data given as standard input",
+            List.of("partitions DISK-NAME"), "Internal: run by eliloader itself as an unprivileged user.", List.of(),
+            false) {
+        @Override
+        int run(List<String> args, Map<String, String> environment, PrintStream out) {
+            return GuestReadCommand.run(args, out);
+        }
+
+        @Override
+        boolean hidden() {
+            return true;
+        }
     };
 
     /** Options every subcommand accepts besides its own (and the host settings, where it takes them). */
@@ -155,6 +172,16 @@ enum Subcommand {
     }
 
     abstract int run(List<String> args, Map<String, String> environment, PrintStream out);
+
+    /** Internal commands are left out of help, the man page and completion. */
+    boolean hidden() {
+        return false;
+    }
+
+    /** The commands a user is told about. */
+    static List<Subcommand> shown() {
+        return java.util.Arrays.stream(values()).filter(c -> !c.hidden()).toList();
+    }
 
     /** The flags the command's parser accepts (names without dashes); ManualTest compares them with {@link #options()}. */
     Set<String> parserFlags() {

@@ -44,7 +44,15 @@ public enum Setting {
     /** Under xl: where the install state of each VM is kept, one file a VM (see {@code toolstack.xl}). */
     XL_STATE_DIR("xl-state-dir", "ELILOADER_XL_STATE_DIR", Kind.PATH, "/var/lib/eliloader/xl"),
     /** Under xl: the program that reads a domain's name from xenstore (package xenstore-utils on Debian). */
-    XENSTORE_READ("xenstore-read", "ELILOADER_XENSTORE_READ", Kind.PATH, "/usr/bin/xenstore-read");
+    XENSTORE_READ("xenstore-read", "ELILOADER_XENSTORE_READ", Kind.PATH, "/usr/bin/xenstore-read"),
+    /**
+     * The user (name or numeric uid) guest disks and CD images are read as, and pygrub is given
+     * with {@code --runas}, when the caller names none (libxl's {@code --runas=UID} wins); unset:
+     * the system user {@code eliloader} when it exists, else root; {@code root}: always root.
+     */
+    GUEST_READER_USER("guest-reader-user", "ELILOADER_GUEST_READER_USER", Kind.TEXT, null),
+    /** The most one round-2 action may spend reading the guest's disk with pygrub, in seconds. */
+    GUEST_PROBE_TIMEOUT_SECONDS("guest-probe-timeout", "ELILOADER_GUEST_PROBE_TIMEOUT", Kind.SECONDS, "60");
 
     /** What a setting's value is; {@link Settings} parses each kind in one way. */
     public enum Kind {

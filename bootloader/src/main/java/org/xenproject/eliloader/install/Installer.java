@@ -4,8 +4,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.xenproject.eliloader.config.BootFileLimits;
 import org.xenproject.eliloader.config.InstallSettings;
 import org.xenproject.eliloader.config.Setting;
+import org.xenproject.eliloader.guest.GuestUser;
 import org.xenproject.eliloader.config.Settings;
 import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.profile.Profile;
@@ -83,7 +85,8 @@ public final class Installer {
         HandoverFiles handover = new HandoverFiles(request.host().requirePath(Setting.OUTPUT_DIRECTORY));
         try {
             Log.info("VM " + request.vm().uuid() + " is installed: pygrub " + request.vm().pvBootloaderArgs());
-            PygrubAnswer pygrub = PygrubHandoff.handOff(request.caller(), request.vm().pvBootloaderArgs(),
+            PygrubAnswer pygrub = PygrubHandoff.handOff(request.caller(), request.host(),
+                    BootFileLimits.of(request.vm().platform()), request.vm().pvBootloaderArgs(),
                     request.caller().kernelArgs(), handover);
             BootPlan.Report report = new BootPlan.Report(null, "installed", 0, null, null, null, null, List.of(),
                     List.of(), List.of(), Map.of());
@@ -107,6 +110,26 @@ public final class Installer {
                 .withRetry(retry).withProxy(request.install().proxy()).withCaFile(host.path(Setting.CA_FILE).orElse(null))
                 .withBootDisk(caller.hasDisk() ? Path.of(caller.disk()) : null)
                 .withSecret(request.repositorySecret())
+                .withGuestReader(new GuestReaderLookup(caller.runAs(), host))
                 .withFileRoots(FileSource.roots(host.get(Setting.FILE_ROOTS).orElse("")));
+    }
+
+    /**
+     * Who reads the VM's CD, looked up only when a CD is opened: network installs never read
+     * {@code /etc/passwd} for it (a class, not a lambda: no bootstrap on every VM start).
+     */
+    private static final class GuestReaderLookup implements java.util.function.Supplier<GuestUser> {
+        private final Integer runAs;
+        private final Settings host;
+
+        GuestReaderLookup(Integer runAs, Settings host) {
+            this.runAs = runAs;
+            this.host = host;
+        }
+
+        @Override
+        public GuestUser get() {
+            return GuestUser.resolve(runAs, host).orElse(null);
+        }
     }
 }

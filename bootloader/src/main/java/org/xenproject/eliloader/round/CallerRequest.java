@@ -16,13 +16,20 @@ import org.xenproject.eliloader.answer.OutputFormat;
  *        this caller (never the record's {@code PV-args} for xenopsd, which adds them itself); may be empty
  * @param pygrubOptions pygrub options from the caller's command line ({@code --kernel=K}, {@code --entry=N}, {@code -n}, …)
  * @param pygrub the host's pygrub
+ * @param runAs libxl's restricted mode ({@code --runas=UID}): the uid guest data must be read as; null when not asked
  */
 public record CallerRequest(String disk, OutputFormat outputFormat, String kernelArgs, List<String> pygrubOptions,
-        Path pygrub) {
+        Path pygrub, Integer runAs) {
 
     public CallerRequest {
         pygrubOptions = List.copyOf(pygrubOptions);
         kernelArgs = kernelArgs == null ? "" : kernelArgs;
+    }
+
+    /** A caller that asks for no particular uid. */
+    public CallerRequest(String disk, OutputFormat outputFormat, String kernelArgs, List<String> pygrubOptions,
+            Path pygrub) {
+        this(disk, outputFormat, kernelArgs, pygrubOptions, pygrub, null);
     }
 
     /** Whether the caller named a boot disk (every toolstack does; {@code probe} does not). */

@@ -33,6 +33,8 @@ public final class RunDirectory {
     static final String PUBLISHED = "published";
 
     private static final Pattern OWNED = Pattern.compile("(?:\\.eliloader-run|eliloader-[a-z-]+)\\.(\\d{1,10})\\.(\\d{1,20})(?:\\..*)?");
+    /** {@code PID.START} and the rest of a scratch name after its prefix. */
+    private static final Pattern OWNER = Pattern.compile("(\\d{1,10})\\.(\\d{1,20})\\..*");
     /** What a published line may name: a file of ours directly in the output directory. */
     static final Pattern FINAL_NAME = Pattern.compile("boot_(?:kernel|ramdisk)\\.[A-Za-z0-9._-]{1,64}");
 
@@ -129,6 +131,43 @@ public final class RunDirectory {
                 if (ownerGone(dir.getFileName().toString()) && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                     deleteTree(dir);
                     removed.add(dir);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort
+        }
+        return removed;
+    }
+
+    /**
+     * The name of a scratch file of this run next to a file it replaces (e.g. a store's temporary
+     * copy): {@code PREFIX + PID.START + "."}, to which the caller adds a unique tail, so that
+     * {@link #sweepFiles} can tell whose it is after a SIGKILL.
+     */
+    public static String scratchPrefix(String prefix) {
+        return prefix + self() + ".";
+    }
+
+    /**
+     * Removes the regular files named {@code PREFIX + PID.START.*} in {@code parent} whose run is
+     * gone (never through a symbolic link). Never throws; returns what it removed.
+     */
+    public static List<Path> sweepFiles(Path parent, String prefix) {
+        List<Path> removed = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!name.startsWith(prefix)) {
+                    continue;
+                }
+                Matcher m = OWNER.matcher(name.substring(prefix.length()));
+                if (!m.matches() || (m.group(1) + "." + m.group(2)).equals(self())
+                        || alive(Long.parseLong(m.group(1)), m.group(2))
+                        || !Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                if (deleteQuietly(entry)) {
+                    removed.add(entry);
                 }
             }
         } catch (IOException | RuntimeException e) {

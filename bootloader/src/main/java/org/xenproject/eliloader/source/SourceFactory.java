@@ -7,7 +7,7 @@ import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.source.file.FileSource;
 import org.xenproject.eliloader.source.ftp.FtpSource;
 import org.xenproject.eliloader.source.http.HttpSource;
-import org.xenproject.eliloader.source.iso.IsoSource;
+import org.xenproject.eliloader.source.iso.GuestIsoSource;
 import org.xenproject.eliloader.source.nfs.NfsSource;
 import org.xenproject.eliloader.source.smb.SmbSource;
 
@@ -43,7 +43,9 @@ public final class SourceFactory {
             case SMB -> SmbSource.open(repository, options);
             case FILE -> FileSource.of(repository, options.fileRoots());
             case NFS -> NfsSource.open(repository, options);
-            case CDROM -> IsoSource.open(options.bootDisk()); // the CD is the VM's boot disk
+            // the CD is the VM's boot disk, read as the run's guest user
+            case CDROM -> GuestIsoSource.open(options.bootDisk(),
+                    options.guestReader() == null ? null : options.guestReader().get());
             default -> throw BootloaderException.unsupportedInstallMethod("Installing from "
                     + repository.scheme().installMethod() + " repositories (" + repository.masked()
                     + ") is not supported by this build.");

@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  */
 public record SourceOptions(Duration connectTimeout, Duration readTimeout, Duration overallTimeout,
         RetryPolicy retry, String proxy, Path caFile, Path bootDisk, Supplier<String> repositorySecret,
-        List<Path> fileRoots) {
+        List<Path> fileRoots, Supplier<org.xenproject.eliloader.guest.GuestUser> guestReader) {
 
     /** The other-config key naming the secret that holds the repository password. */
     public static final String SECRET_KEY = "install-repository-secret";
@@ -42,40 +42,49 @@ public record SourceOptions(Duration connectTimeout, Duration readTimeout, Durat
 
     public static SourceOptions defaults() {
         return new SourceOptions(DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_OVERALL_TIMEOUT,
-                RetryPolicy.defaults(), null, null, null, null, null);
+                RetryPolicy.defaults(), null, null, null, null, null, null);
     }
 
     public SourceOptions withTimeouts(Duration connect, Duration read, Duration overall) {
-        return new SourceOptions(connect, read, overall, retry, proxy, caFile, bootDisk, repositorySecret, fileRoots);
+        return new SourceOptions(connect, read, overall, retry, proxy, caFile, bootDisk, repositorySecret, fileRoots, guestReader);
     }
 
     public SourceOptions withRetry(RetryPolicy policy) {
         return new SourceOptions(connectTimeout, readTimeout, overallTimeout, policy, proxy, caFile, bootDisk,
-                repositorySecret, fileRoots);
+                repositorySecret, fileRoots, guestReader);
     }
 
     public SourceOptions withProxy(String proxyUrl) {
         return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxyUrl, caFile, bootDisk,
-                repositorySecret, fileRoots);
+                repositorySecret, fileRoots, guestReader);
     }
 
     public SourceOptions withCaFile(Path file) {
         return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, file, bootDisk,
-                repositorySecret, fileRoots);
+                repositorySecret, fileRoots, guestReader);
     }
 
     public SourceOptions withBootDisk(Path disk) {
         return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, caFile, disk,
-                repositorySecret, fileRoots);
+                repositorySecret, fileRoots, guestReader);
     }
 
     /** The directories {@code file://} repositories may lie in (the host's {@code file-roots}). */
     public SourceOptions withFileRoots(List<Path> roots) {
         return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, caFile, bootDisk,
-                repositorySecret, roots);
+                repositorySecret, roots, guestReader);
+    }
+
+    /**
+     * Who reads the VM's CD (a cdrom install): the run's unprivileged guest user, or null for root;
+     * asked only when a CD is opened. A null supplier (the default) means root.
+     */
+    public SourceOptions withGuestReader(Supplier<org.xenproject.eliloader.guest.GuestUser> reader) {
+        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, caFile, bootDisk,
+                repositorySecret, fileRoots, reader);
     }
 
     public SourceOptions withSecret(Supplier<String> secret) {
-        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, caFile, bootDisk, secret, fileRoots);
+        return new SourceOptions(connectTimeout, readTimeout, overallTimeout, retry, proxy, caFile, bootDisk, secret, fileRoots, guestReader);
     }
 }

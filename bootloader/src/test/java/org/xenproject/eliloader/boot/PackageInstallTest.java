@@ -118,6 +118,19 @@ class PackageInstallTest {
         assertThat(root.resolve("usr/share/man/man8/eliloader.8.gz")).isRegularFile();
         assertThat(root.resolve("usr/share/bash-completion/completions/eliloader")).content().contains("complete -F _eliloader");
         assertThat(root.resolve("usr/share/doc/eliloader/copyright")).content().contains("okhttp", "jlink");
+        // the unprivileged system user guest disks and CDs are read as (guest-reader-user's default)
+        Result user = inRoot("getent", "passwd", "eliloader");
+        assertThat(user.status()).as(user.stderr()).isZero();
+        assertThat(user.stdout()).matches("eliloader:x:[1-9][0-9]*:[0-9]+::/nonexistent:/usr/sbin/nologin\n");
+        // the deprivileged reader starts from the installed runtime and jar as that user
+        String[] fields = user.stdout().split(":");
+        Result reader = inRoot("setpriv", "--reuid=" + fields[2], "--regid=" + fields[3], "--clear-groups", "--",
+                "/usr/share/eliloader/runtime/bin/java", "-cp", "/usr/share/eliloader/eliloader.jar",
+                "org.xenproject.eliloader.cli.Main", "guest-read", "partitions", "empty");
+        // (its input here is /dev/null: no partition table to read, said as a named error)
+        assertThat(reader.status()).as(reader.stderr()).isEqualTo(1);
+        assertThat(reader.stderr()).isEqualTo("RuntimeError: INVALID_SOURCE\nCannot read the partition table of empty: "
+                + "the disk ends at byte 0 inside its partition table\n");
         assertThat(root.resolve("usr/share/eliloader/runtime/legal/java.base")).isDirectory();
         Result conffiles = inRoot("dpkg-query", "-W", "-f=${Conffiles}", "eliloader");
         assertThat(conffiles.stdout()).contains("/etc/eliloader/eliloader.conf");
@@ -229,9 +242,11 @@ class PackageInstallTest {
         Result config = exec(List.of("rpm", "-qp", "--configfiles", rpm.toString()));
         assertThat(config.stdout().lines()).containsExactly("/etc/eliloader/eliloader.conf");
         Result scripts = exec(List.of("rpm", "-qp", "--scripts", rpm.toString()));
-        // only the erase-time tidy-up: nothing runs at install, the cache was made at build time
+        // the erase-time tidy-up, and at install only the system user guest data is read as (the
+        // cache was made at build time)
         assertThat(scripts.stdout()).contains("postuninstall scriptlet").contains("rm -rf /var/cache/eliloader")
-                .doesNotContain("preinstall", "postinstall scriptlet");
+                .contains("preinstall scriptlet").contains("useradd -r -U -M -d /nonexistent -s /sbin/nologin eliloader")
+                .doesNotContain("postinstall scriptlet");
         Result requires = exec(List.of("rpm", "-qpR", rpm.toString()));
         assertThat(requires.stdout()).doesNotContain("java", "jre", "jdk");
     }

@@ -54,7 +54,8 @@ class ManualTest {
         for (Option o : Manual.BOOT_OPTIONS) {
             for (String name : o.names()) {
                 List<String> argv = o.value() == null ? List.of(name, "/dev/null")
-                        : List.of(name + "=" + (name.equals("--output-format") ? "simple" : "v"), "/dev/null");
+                        : List.of(name + "=" + (name.equals("--output-format") ? "simple"
+                                : name.equals("--runas") ? "1000" : "v"), "/dev/null");
                 CommandLine.parse(argv); // a usage error fails the test
                 (o.value() == null ? documentedFlags : documentedValues).add(name);
             }
@@ -135,10 +136,15 @@ class ManualTest {
             o.names().forEach(n -> assertThat(help).contains(n));
             o.names().forEach(n -> assertThat(man).contains("\\fB" + Manual.roff(n) + "\\fR"));
         }
-        for (Subcommand c : Subcommand.values()) {
+        for (Subcommand c : Subcommand.shown()) {
             assertThat(help).contains("  " + c.commandName() + " ");
             assertThat(man).contains(".SS " + c.commandName() + "\n");
         }
+        // the internal child of the deprivileged guest readers is nobody's to call
+        assertThat(Subcommand.GUEST_READ.hidden()).isTrue();
+        assertThat(help).doesNotContain("  " + Subcommand.GUEST_READ.commandName() + " ")
+                .doesNotContain(Subcommand.GUEST_READ.commandName() + ",");
+        assertThat(man).doesNotContain(".SS " + Subcommand.GUEST_READ.commandName());
     }
 
     @Test

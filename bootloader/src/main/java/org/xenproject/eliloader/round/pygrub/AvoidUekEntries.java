@@ -42,7 +42,7 @@ public final class AvoidUekEntries implements RoundAction {
     public Produced run(InstallContext context, Produced soFar) {
         CallerRequest request = context.caller();
         List<Entry> entries;
-        try (PygrubProbe probe = PygrubProbe.open(request, context.handover())) {
+        try (PygrubProbe probe = PygrubProbe.open(context, Pygrub.deadline(context))) {
             Pygrub.Outcome listing = probe.run(List.of("-l"));
             if (!listing.succeeded()) {
                 throw PygrubFailure.of("pygrub cannot list the boot entries of " + request.disk(), listing);

@@ -1,10 +1,15 @@
 package org.xenproject.eliloader.round.pygrub;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.xenproject.eliloader.concurrent.Deadline;
 import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.guest.GuestReader;
+import org.xenproject.eliloader.guest.GuestUser;
 import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.profile.ProfileException;
 import org.xenproject.eliloader.round.CallerRequest;
@@ -32,6 +37,8 @@ public final class DomULoaderProbe implements RoundAction {
     static final List<String> DIRECTORIES = List.of("/", "/boot/");
     /** The profile variable naming the installed Xen kernel's suffix ({@code vmlinuz-SUFFIX}, {@code initrd-SUFFIX}). */
     public static final String FLAVOUR_VARIABLE = "xen-flavour";
+    /** The partition table is a few sectors: its reader gets at most this much of the probe's time. */
+    static final Duration READER_TIMEOUT = Duration.ofSeconds(30);
 
     @Override
     public boolean readsBootDisk() {
@@ -42,7 +49,8 @@ public final class DomULoaderProbe implements RoundAction {
     public Produced run(InstallContext context, Produced soFar) {
         CallerRequest request = context.caller();
         String flavour = kernelFlavour(context);
-        try (PygrubProbe probe = PygrubProbe.open(request, context.handover())) {
+        Deadline deadline = Pygrub.deadline(context);
+        try (PygrubProbe probe = PygrubProbe.open(context, deadline)) {
             Pygrub.Outcome menu = probe.run(List.of());
             if (menu.succeeded()) {
                 Log.info(request.disk() + " has a boot menu pygrub reads; PV-bootloader-args stay as they are");
@@ -52,7 +60,7 @@ public final class DomULoaderProbe implements RoundAction {
                 throw PygrubFailure.of("pygrub failed while looking for a boot menu on " + request.disk(), menu);
             }
             String noMenu = menu.message();
-            List<Long> offsets = laterPartitions(request.disk());
+            List<Long> offsets = laterPartitions(request.disk(), probe.pygrub().reader(), deadline);
             List<Long> locations = new ArrayList<>();
             locations.add(null); // where pygrub looks by itself
             locations.addAll(offsets);
@@ -105,13 +113,31 @@ public final class DomULoaderProbe implements RoundAction {
         return "i386".equals(installArch) ? "xenpae" : "xen";
     }
 
-    /** Byte offsets of the partitions after the first; pygrub finds the first one by itself. */
-    private static List<Long> laterPartitions(String disk) {
+    /**
+     * Byte offsets of the partitions after the first; pygrub finds the first one by itself. With a
+     * guest user the table is read by a deprivileged child ({@link GuestReader}) as that user.
+     */
+    private static List<Long> laterPartitions(String disk, GuestUser user, Deadline deadline) {
         List<Long> offsets;
-        try {
-            offsets = PartitionTable.offsets(java.nio.file.Path.of(disk));
-        } catch (IOException e) {
-            throw BootloaderException.invalidSource("Cannot read the partition table of " + disk + ": " + e.getMessage(), e);
+        if (user == null) {
+            try {
+                offsets = PartitionTable.offsets(Path.of(disk));
+            } catch (IOException e) {
+                throw BootloaderException.invalidSource("Cannot read the partition table of " + disk + ": "
+                        + e.getMessage(), e);
+            }
+        } else {
+            Duration allowed = deadline.remainingWithin(READER_TIMEOUT);
+            List<String> lines = GuestReader.run(user, Path.of(disk), "the partition table", "partitions",
+                    List.of(disk), allowed.isZero() ? Duration.ofSeconds(1) : allowed);
+            offsets = new ArrayList<>();
+            for (String line : lines) {
+                String[] f = line.split(" ");
+                if (f.length != 5 || !f[0].equals("partition") || !f[2].matches("[0-9]{1,19}")) {
+                    throw BootloaderException.internal("The partition table reader printed an unexpected line.", null);
+                }
+                offsets.add(Long.parseLong(f[2]));
+            }
         }
         return offsets.size() <= 1 ? List.of() : List.copyOf(offsets.subList(1, offsets.size()));
     }

@@ -33,6 +33,13 @@ public final class PartitionTable {
     /** Reads the partition table; an unreadable disk is an {@link IOException}. */
     public static List<Partition> read(Path disk) throws IOException {
         try (FileChannel channel = FileChannel.open(disk, StandardOpenOption.READ)) {
+            return read(channel);
+        }
+    }
+
+    /** Reads the partition table of a disk already open (e.g. handed to a deprivileged reader as its input). */
+    public static List<Partition> read(FileChannel channel) throws IOException {
+        {
             ByteBuffer mbr = sector(channel, 0);
             if (!hasBootSignature(mbr)) {
                 return List.of();

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.xenproject.eliloader.answer.OutputFormat;
+import org.xenproject.eliloader.config.BootFileLimits;
+import org.xenproject.eliloader.config.Settings;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.round.CallerRequest;
@@ -39,6 +41,9 @@ import org.xenproject.eliloader.round.RoundAction;
  * writes it to the caller's {@code --output} (pygrub would open that file without creating or
  * truncating it), so the record is changed only once the answer is out.
  *
+ * <p>pygrub runs as {@link Pygrub#forRound} says (the guest user, limits, deadline), and the
+ * files it extracts are held to the VM's boot-file limits before anything is handed over.
+ *
  * <p>With pygrub's inspection flags ({@code -n}, {@code -l}, {@code --isconfig}) on the command
  * line, pygrub's output is relayed as it is and the round records nothing.
  */
@@ -53,8 +58,8 @@ public final class PygrubHandoff implements RoundAction {
 
     @Override
     public Produced run(InstallContext context, Produced soFar) {
-        return Produced.pygrub(handOff(context.caller(), context.pvBootloaderArgs(soFar), kernelArgs(context),
-                context.handover()));
+        return Produced.pygrub(handOff(context.caller(), context.host(), context.limits(),
+                context.pvBootloaderArgs(soFar), kernelArgs(context), context.handover()));
     }
 
     /**
@@ -62,8 +67,8 @@ public final class PygrubHandoff implements RoundAction {
      * VM under xl): {@code pvBootloaderArgs} over the caller's pygrub options, {@code kernelArgs}
      * as pygrub's {@code --args}.
      */
-    public static PygrubAnswer handOff(CallerRequest request, String pvBootloaderArgs, String kernelArgs,
-            HandoverFiles handover) {
+    public static PygrubAnswer handOff(CallerRequest request, Settings host, BootFileLimits limits,
+            String pvBootloaderArgs, String kernelArgs, HandoverFiles handover) {
         PygrubArgs options = PygrubArgs.overlay(PygrubArgs.parse(request.pygrubOptions()),
                 PygrubArgs.parse(pvBootloaderArgs));
         boolean inspection = options.hasInspectionFlag();
@@ -79,10 +84,13 @@ public final class PygrubHandoff implements RoundAction {
             }
             args.add("--");
             args.add(request.disk());
-            Pygrub.Outcome outcome = new Pygrub(request.pygrub()).run(args);
+            Pygrub pygrub = Pygrub.forRequest(request, host, limits, Pygrub.deadline(host));
+            Pygrub.Outcome outcome = pygrub.run(args, work);
             if (!outcome.succeeded()) {
                 throw PygrubFailure.of("pygrub could not boot " + request.disk(), outcome);
             }
+            // whoever extracted them, files over the VM's limits are never handed over
+            pygrub.checkExtracted(work);
             byte[] answer = inspection ? outcome.stdout()
                     : takeOver(outcome.stdout(), work, handover, request.outputFormat());
             return new PygrubAnswer(answer, outcome.stderr(), inspection);

@@ -152,6 +152,14 @@ public final class IsoImage implements Closeable {
         }
     }
 
+    /**
+     * Reads an image already open, e.g. the CD a deprivileged reader was handed as its input;
+     * {@code name} is for messages.
+     */
+    public static IsoImage open(Path name, FileChannel channel) {
+        return new IsoImage(name, channel);
+    }
+
     public Path path() {
         return path;
     }

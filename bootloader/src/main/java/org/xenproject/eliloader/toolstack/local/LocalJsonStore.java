@@ -22,6 +22,7 @@ import com.fasterxml.jackson.jr.ob.JSON;
 
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.round.RunDirectory;
 import org.xenproject.eliloader.toolstack.RecordEdit;
 import org.xenproject.eliloader.toolstack.Toolstack;
 import org.xenproject.eliloader.toolstack.Vbd;
@@ -56,6 +57,7 @@ public final class LocalJsonStore implements Toolstack {
         if (!Files.isRegularFile(file)) {
             throw storeError("The VM store " + file + " does not exist (create it, or name another with --vm-store).");
         }
+        sweep(file);
         return new LocalJsonStore(file, locked(file, () -> parse(file)));
     }
 
@@ -76,6 +78,21 @@ public final class LocalJsonStore implements Toolstack {
     /** Removes the store at {@code file} under its lock (its lock file stays); returns whether there was one. */
     public static boolean remove(Path file) {
         return locked(file, () -> Files.deleteIfExists(file));
+    }
+
+    /** Where the temporary copies of {@code file} are made: {@code .NAME.} then the run's {@code PID.START.}. */
+    static String tempPrefix(Path file) {
+        return "." + file.getFileName() + ".";
+    }
+
+    /**
+     * Removes the temporary copies of the store that killed runs left (a SIGKILL between the write
+     * and the rename), by the one policy of {@link RunDirectory}: a file named by a run that is
+     * gone. Never throws; returns what it removed. Every open does it; so does {@code eliloader cleanup}.
+     */
+    public static List<Path> sweep(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        return parent == null ? List.of() : RunDirectory.sweepFiles(parent, tempPrefix(file));
     }
 
     private interface Locked<T> {
@@ -191,7 +208,9 @@ public final class LocalJsonStore implements Toolstack {
     private void write(Map<String, Object> document) {
         Path temp = null;
         try {
-            temp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName() + ".", ".tmp");
+            // named by this run: a SIGKILL before the rename leaves it to the next open's sweep
+            temp = Files.createTempFile(file.toAbsolutePath().getParent(),
+                    RunDirectory.scratchPrefix(tempPrefix(file)), ".tmp");
             copyPermissions(file, temp);
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 out.write(java.nio.ByteBuffer.wrap(WRITER.asBytes(document)));
