@@ -29,11 +29,17 @@ import org.xenproject.eliloader.testsupport.XenBoot;
  * judges from what the boot printed on Xen's serial console: xl's own output, libxl's bootloader
  * log, the guest consoles as xenconsoled logged them, the contents of /var/lib/xen.
  * <ul>
- * <li>a: {@code xl create} runs eliloader as the VM's bootloader; round 1 reads the Debian netboot
- * tree inside dom0 through file://; the guest kernel's command line carries our arguments once
- * each, and the installer's first screen appears.
+ * <li>a: {@code xl create} of a config whose {@code bootloader = "eliloader"} and whose
+ * {@code bootloader_args} are the install keys: round 1 reads the Debian netboot tree inside dom0
+ * through file://; the guest kernel's command line carries our arguments once each, and the
+ * installer's first screen appears; the VM's state says installed.
  * <li>d: a round whose repository does not exist fails {@code xl create} with our
- * {@code RuntimeError} sentence in the log libxl names, and leaves nothing in /var/lib/xen.
+ * {@code RuntimeError} sentence in the log libxl names, and leaves nothing in /var/lib/xen (nor a
+ * state for that VM).
+ * <li>b: the same VM, its disk now an installed system (ext4, grub menu.lst, a marked kernel):
+ * the next {@code xl create} boots that kernel through pygrub, not the installer.
+ * <li>c: as b with {@code LIBXL_BOOTLOADER_RESTRICT=1} in xl's environment: libxl passes
+ * {@code --runas=UID}, the guest still boots, and eliloader's log says the disk was read as UID.
  * </ul>
  * The console log and the dom0 image's build log stay in {@code target/xen-boot/}.
  */
@@ -134,7 +140,7 @@ class XenBootTest {
     void aRoundOneUnderXlBootsTheDebianInstallerWithOurArgumentsOnce() {
         String xl = section("xl-create-a");
         assertThat(section("xl-rc-a")).as(xl).isEqualTo("rc=0");
-        assertThat(xl).contains("executing bootloader: /usr/lib/xen/bin/eliloader");
+        assertThat(xl).as("libxl found eliloader by its name").containsPattern("executing bootloader: (\\S*/)?eliloader\n");
         String console = section("guest-console-a");
         String cmdline = guestCommandLine(console);
         List<String> words = List.of(cmdline.split(" +"));
@@ -143,6 +149,7 @@ class XenBootTest {
         assertThat(words).contains("console=hvc0", "xentest-vm-arg=di");
         assertThat(words).as("the debian profile's arguments").anyMatch(w -> w.startsWith("mirror/"));
         assertThat(console).as("d-i's first screen").containsAnyOf("Select a language", "Choose language");
+        assertThat(section("xl-status-a")).as("eliloader xl status after round 1").containsPattern("(?m)^di\\s+installed");
     }
 
     @Test
@@ -161,5 +168,37 @@ class XenBootTest {
         assertThat(log).doesNotContain("Exception", "\tat ");
         assertThat(section("var-lib-xen-after-d")).as("/var/lib/xen after the failed round")
                 .doesNotContain("bootloader.").isEqualTo(section("var-lib-xen-before-d"));
+        assertThat(section("xl-state-after-d").lines()).as("a failing start keeps no state").doesNotContain("bad.json");
+    }
+
+    /** Scenarios b and c: the installed system's kernel, with its menu entry's marker, and not the installer. */
+    private static String bootsTheInstalledSystem(String scenario) {
+        String xl = section("xl-create-" + scenario);
+        assertThat(section("xl-rc-" + scenario)).as(xl).isEqualTo("rc=0");
+        String console = section("guest-console-" + scenario);
+        String cmdline = guestCommandLine(console);
+        List<String> words = List.of(cmdline.split(" +"));
+        assertThat(words).as("the menu.lst entry's arguments, then the VM's (pygrub --args), once each: %s", cmdline)
+                .contains("xentest-installed-system=yes", "root=/dev/xvda", "xentest-vm-arg=di").doesNotHaveDuplicates();
+        assertThat(words).as("not the installer").noneMatch(w -> w.startsWith("mirror/"));
+        assertThat(console).doesNotContain("Select a language");
+        return xl;
+    }
+
+    @Test
+    void bTheInstalledVmBootsItsOwnKernelThroughPygrub() {
+        String xl = bootsTheInstalledSystem("b");
+        assertThat(xl).doesNotContain("--runas");
+    }
+
+    @Test
+    void cInRestrictedModeTheDiskIsReadAsLibxlsUser() {
+        String uid = section("restricted-uid").strip().replace("restricted-uid=", "");
+        assertThat(uid).matches("[1-9][0-9]*");
+        String xl = bootsTheInstalledSystem("c");
+        assertThat(xl).as("libxl's restricted mode").contains("bootloader arg: --runas=" + uid);
+        // the disk is read by pygrub --runas (its child reopens the disk as UID) or by our own reader as UID
+        assertThat(section("syslog")).as("eliloader's log (syslog)").containsPattern("eliloader.*(read guest disk /dev/loop0 .*as uid "
+                + uid + "\\b|running \\S*pygrub --runas=" + uid + " .*/dev/loop0)");
     }
 }
