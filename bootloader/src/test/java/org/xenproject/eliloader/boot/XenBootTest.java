@@ -108,7 +108,7 @@ class XenBootTest {
         Map<String, String> found = new LinkedHashMap<>();
         Matcher m = Pattern.compile("(?m)^XENTEST-BEGIN (\\S+)\n(.*?)\n?XENTEST-END \\1$", Pattern.DOTALL).matcher(console);
         while (m.find()) {
-            found.put(m.group(1), m.group(2));
+            found.put(m.group(1), m.group(2).strip());
         }
         return found;
     }
@@ -150,6 +150,7 @@ class XenBootTest {
         assertThat(words).as("the debian profile's arguments").anyMatch(w -> w.startsWith("mirror/"));
         assertThat(console).as("d-i's first screen").containsAnyOf("Select a language", "Choose language");
         assertThat(section("xl-status-a")).as("eliloader xl status after round 1").containsPattern("(?m)^di\\s+installed");
+        assertThat(section("syslog")).as("the packaged cache directory is usable").doesNotContain("cache: not using");
     }
 
     @Test
@@ -179,7 +180,8 @@ class XenBootTest {
         String cmdline = guestCommandLine(console);
         List<String> words = List.of(cmdline.split(" +"));
         assertThat(words).as("the menu.lst entry's arguments, then the VM's (pygrub --args), once each: %s", cmdline)
-                .contains("xentest-installed-system=yes", "root=/dev/xvda", "xentest-vm-arg=di").doesNotHaveDuplicates();
+                .contains("xentest-installed-system=yes", "root=/dev/xvda", "console=hvc0", "xentest-vm-arg=di")
+                .doesNotHaveDuplicates();
         assertThat(words).as("not the installer").noneMatch(w -> w.startsWith("mirror/"));
         assertThat(console).doesNotContain("Select a language");
         return xl;
