@@ -141,6 +141,17 @@ public final class CommandLine {
         }
     }
 
+    /** libxl's {@code --runas=UID}: a whole number, as pygrub insists; 0 means no restriction, as in pygrub. */
+    private static Integer parseRunAs(String value) {
+        String digits = value.strip();
+        Long uid = digits.matches("[0-9]{1,10}") ? Long.valueOf(digits) : null;
+        if (uid == null || uid > Integer.MAX_VALUE) {
+            throw BootloaderException.usage("--runas is " + org.xenproject.eliloader.error.MessageText.quoted(value, 40)
+                    + "; it must be a numeric user id.");
+        }
+        return uid == 0 ? null : uid.intValue();
+    }
+
     /**
      * An install key as an xl option. The keys eliloader maintains itself are refused here: under
      * xl they live in the VM's state file ({@code eliloader xl status}); and there is no secret store.
@@ -162,17 +173,6 @@ public final class CommandLine {
     /** Whether this is an xl start: the install settings are on the command line (see {@code toolstack.xl}). */
     public boolean isXl() {
         return !installKeys.isEmpty();
-    }
-
-    /** libxl's {@code --runas=UID}: a whole number, as pygrub insists; 0 means no restriction, as in pygrub. */
-    private static Integer parseRunAs(String value) {
-        String digits = value.strip();
-        Long uid = digits.matches("[0-9]{1,10}") ? Long.valueOf(digits) : null;
-        if (uid == null || uid > Integer.MAX_VALUE) {
-            throw BootloaderException.usage("--runas is " + org.xenproject.eliloader.error.MessageText.quoted(value, 40)
-                    + "; it must be a numeric user id.");
-        }
-        return uid == 0 ? null : uid.intValue();
     }
 
     private void appendArgs(String value) {

@@ -98,13 +98,13 @@ final class Manual {
         SETTINGS.put(Setting.CONNECT_TIMEOUT_SECONDS, new SettingDoc("S", "connect timeout, seconds"));
         SETTINGS.put(Setting.FETCH_TIMEOUT_SECONDS, new SettingDoc("S", "time one file may take, retries included, seconds"));
         SETTINGS.put(Setting.FETCH_RETRIES, new SettingDoc("N", "retries of a failed connection or transfer, per file"));
-        SETTINGS.put(Setting.XL_STATE_DIR, new SettingDoc("DIR", "under xl: the install state of each VM, one file a VM"));
-        SETTINGS.put(Setting.XENSTORE_READ, new SettingDoc("PATH",
-                "under xl: the program that reads a domain's name (xenstore-utils)"));
         SETTINGS.put(Setting.GUEST_READER_USER, new SettingDoc("USER", "the user guest disks and CDs are read as and "
                 + "pygrub's --runas, unless libxl names one; default eliloader if that user exists; root: as root"));
         SETTINGS.put(Setting.GUEST_PROBE_TIMEOUT_SECONDS, new SettingDoc("S",
                 "the most one round-2 action may spend reading the guest's disk with pygrub, seconds"));
+        SETTINGS.put(Setting.XL_STATE_DIR, new SettingDoc("DIR", "under xl: the install state of each VM, one file a VM"));
+        SETTINGS.put(Setting.XENSTORE_READ, new SettingDoc("PATH",
+                "under xl: the program that reads a domain's name (xenstore-utils)"));
 
         INSTALL_KEYS.put(InstallKey.REPOSITORY, "the install tree: http(s)://, ftp://, nfs:SERVER:/PATH, nfs://, smb://, "
                 + "cdrom or file:// (required)");
@@ -199,6 +199,8 @@ final class Manual {
         return "usage: eliloader [-q] --vm=UUID [--output-format=simple|simple0|sxp] [--output=FILE|-]\n"
                 + "                 [--output-directory=DIR] [--args=A] [--default_args=A] [--extra_args=B]\n"
                 + "                 [HOST SETTINGS] [--keep-installing] [--debug] DISK\n"
+                + "       eliloader [--args=A] --output=FILE --output-format=simple0 --output-directory=DIR\n"
+                + "                 --install-repository=URL [--install-KEY=VALUE...] [--vm=NAME] DISK   (xl)\n"
                 + "       eliloader COMMAND [ARGS]   (" + String.join(", ", commandNames()) + ")\n"
                 + "       eliloader --help | --version | help [COMMAND]\n";
     }

@@ -114,6 +114,23 @@ enum Subcommand {
             return new CacheCommand(args, environment, out).run();
         }
     },
+    /**
+     * Internal, hidden from help and completion: the deprivileged child that reads a guest disk
+     * given as standard input (see {@code org.xenproject.eliloader.guest}).
+     */
+    GUEST_READ(org.xenproject.eliloader.guest.GuestReader.SUBCOMMAND, "internal: read guest data given as standard input",
+            List.of("partitions DISK-NAME"), "Internal: run by eliloader itself as an unprivileged user.", List.of(),
+            false) {
+        @Override
+        int run(List<String> args, Map<String, String> environment, PrintStream out) {
+            return GuestReadCommand.run(args, out);
+        }
+
+        @Override
+        boolean hidden() {
+            return true;
+        }
+    },
     XL("xl", "show or reset the install state of VMs started by xl", List.of("status [NAME] [--json]", "reinstall NAME"),
             "Under xl no VM record exists: eliloader keeps each VM's install state (round, chosen profile, pygrub "
                     + "arguments found in round 2, installed) in a file of the xl state directory (--xl-state-dir). "
@@ -130,23 +147,6 @@ enum Subcommand {
         @Override
         Set<String> parserFlags() {
             return XlCommand.FLAGS;
-        }
-    },
-    /**
-     * Internal, hidden from help and completion: the deprivileged child that reads a guest disk
-     * given as standard input (see {@code org.xenproject.eliloader.guest}).
-     */
-    GUEST_READ(org.xenproject.eliloader.guest.GuestReader.SUBCOMMAND, "internal: read guest data given as standard input",
-            List.of("partitions DISK-NAME"), "Internal: run by eliloader itself as an unprivileged user.", List.of(),
-            false) {
-        @Override
-        int run(List<String> args, Map<String, String> environment, PrintStream out) {
-            return GuestReadCommand.run(args, out);
-        }
-
-        @Override
-        boolean hidden() {
-            return true;
         }
     };
 

@@ -94,10 +94,11 @@ final class XlCommand {
         int width = Math.max(4, states.stream().mapToInt(s -> s.name().length()).max().orElse(4));
         String format = "%-" + width + "s  %-10s  %-5s  %-12s  %s\n";
         out.print(String.format(format, "NAME", "STATE", "ROUND", "PROFILE", "PV-BOOTLOADER-ARGS"));
+        // (a row without pygrub arguments ends at its profile: no trailing blanks)
         List<String> notes = new ArrayList<>();
         for (XlState s : states) {
             out.print(String.format(format, s.name(), s.state(), s.installed() || s.problem() != null ? "-" : s.round(),
-                    s.profile() == null ? "-" : s.profile(), s.pvBootloaderArgs()));
+                    s.profile() == null ? "-" : s.profile(), s.pvBootloaderArgs()).stripTrailing() + "\n");
             if (s.problem() != null) {
                 notes.add(s.name() + ": " + Secrets.mask(s.problem()));
             } else if (s.configChange() != null) {

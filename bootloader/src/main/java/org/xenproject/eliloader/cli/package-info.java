@@ -4,7 +4,9 @@
  *
  * <p>{@code Main.run(args, environment, stdout, stderr)} parses the arguments
  * ({@code CommandLine}), picks the entry point ({@code BootCommand} for a VM start,
- * {@code ProbeCommand} for {@code probe}, {@code ProfilesCommand} for {@code profiles}) and
+ * {@code ProbeCommand} for {@code probe}, {@code ProfilesCommand} for {@code profiles},
+ * {@code XlCommand} for {@code xl status|reinstall}; a VM start whose install keys are options is
+ * an xl start, {@code XlStart}, see {@code toolstack.xl}) and
  * turns every failure into the callers' error contract: {@code RuntimeError: CODE} and one
  * sentence on stderr, a non-zero exit, no stack trace. Entry points only wire: they build an
  * {@link org.xenproject.eliloader.install.InstallRequest}, let the

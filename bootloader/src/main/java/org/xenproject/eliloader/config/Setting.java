@@ -41,10 +41,6 @@ public enum Setting {
     SPEED_TIME_SECONDS("speed-time", "ELILOADER_SPEED_TIME", Kind.SECONDS, "20"),
     /** How many times a failed connection or transfer of one file is retried (with backoff). */
     FETCH_RETRIES("fetch-retries", "ELILOADER_FETCH_RETRIES", Kind.COUNT, "4"),
-    /** Under xl: where the install state of each VM is kept, one file a VM (see {@code toolstack.xl}). */
-    XL_STATE_DIR("xl-state-dir", "ELILOADER_XL_STATE_DIR", Kind.PATH, "/var/lib/eliloader/xl"),
-    /** Under xl: the program that reads a domain's name from xenstore (package xenstore-utils on Debian). */
-    XENSTORE_READ("xenstore-read", "ELILOADER_XENSTORE_READ", Kind.PATH, "/usr/bin/xenstore-read"),
     /**
      * The user (name or numeric uid) guest disks and CD images are read as, and pygrub is given
      * with {@code --runas}, when the caller names none (libxl's {@code --runas=UID} wins); unset:
@@ -52,7 +48,11 @@ public enum Setting {
      */
     GUEST_READER_USER("guest-reader-user", "ELILOADER_GUEST_READER_USER", Kind.TEXT, null),
     /** The most one round-2 action may spend reading the guest's disk with pygrub, in seconds. */
-    GUEST_PROBE_TIMEOUT_SECONDS("guest-probe-timeout", "ELILOADER_GUEST_PROBE_TIMEOUT", Kind.SECONDS, "60");
+    GUEST_PROBE_TIMEOUT_SECONDS("guest-probe-timeout", "ELILOADER_GUEST_PROBE_TIMEOUT", Kind.SECONDS, "60"),
+    /** Under xl: where the install state of each VM is kept, one file a VM (see {@code toolstack.xl}). */
+    XL_STATE_DIR("xl-state-dir", "ELILOADER_XL_STATE_DIR", Kind.PATH, "/var/lib/eliloader/xl"),
+    /** Under xl: the program that reads a domain's name from xenstore (package xenstore-utils on Debian). */
+    XENSTORE_READ("xenstore-read", "ELILOADER_XENSTORE_READ", Kind.PATH, "/usr/bin/xenstore-read");
 
     /** What a setting's value is; {@link Settings} parses each kind in one way. */
     public enum Kind {

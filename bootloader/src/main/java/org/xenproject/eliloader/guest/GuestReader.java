@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.xenproject.eliloader.concurrent.OwnThread;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
 import org.xenproject.eliloader.error.MessageText;
@@ -58,7 +59,7 @@ public final class GuestReader {
         } catch (IOException e) {
             throw BootloaderException.invalidSource("Cannot read " + what + " of " + disk + ": " + e.getMessage(), e);
         }
-        CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
+        CompletableFuture<byte[]> stderr = OwnThread.supply("guest-reader-stderr", () -> drain(process.getErrorStream()));
         byte[] stdout;
         try {
             stdout = drain(process.getInputStream());
@@ -125,8 +126,8 @@ public final class GuestReader {
         } catch (IOException e) {
             throw BootloaderException.invalidSource("Cannot read " + what + " of " + disk + ": " + e.getMessage(), e);
         }
-        CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
-        CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<byte[]> stderr = OwnThread.supply("guest-reader-stderr", () -> drain(process.getErrorStream()));
+        CompletableFuture<String> ready = OwnThread.supply("guest-reader-ready", () -> {
             try {
                 java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
                         process.getInputStream(), StandardCharsets.UTF_8), 256);

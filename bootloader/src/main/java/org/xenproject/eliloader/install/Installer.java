@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import org.xenproject.eliloader.config.BootFileLimits;
 import org.xenproject.eliloader.config.InstallSettings;
+import org.xenproject.eliloader.config.BootFileLimits;
 import org.xenproject.eliloader.config.Setting;
 import org.xenproject.eliloader.guest.GuestUser;
 import org.xenproject.eliloader.config.Settings;
@@ -18,6 +18,7 @@ import org.xenproject.eliloader.round.HandoverFiles;
 import org.xenproject.eliloader.round.InstallContext;
 import org.xenproject.eliloader.round.InstallRound;
 import org.xenproject.eliloader.round.PygrubAnswer;
+import org.xenproject.eliloader.round.pygrub.Pygrub;
 import org.xenproject.eliloader.round.pygrub.PygrubHandoff;
 import org.xenproject.eliloader.source.InstallMethods;
 import org.xenproject.eliloader.source.Repository;
@@ -85,9 +86,10 @@ public final class Installer {
         HandoverFiles handover = new HandoverFiles(request.host().requirePath(Setting.OUTPUT_DIRECTORY));
         try {
             Log.info("VM " + request.vm().uuid() + " is installed: pygrub " + request.vm().pvBootloaderArgs());
-            PygrubAnswer pygrub = PygrubHandoff.handOff(request.caller(), request.host(),
-                    BootFileLimits.of(request.vm().platform()), request.vm().pvBootloaderArgs(),
-                    request.caller().kernelArgs(), handover);
+            Pygrub guestReader = Pygrub.forRequest(request.caller(), request.host(),
+                    BootFileLimits.of(request.vm().platform()), Pygrub.deadline(request.host()));
+            PygrubAnswer pygrub = PygrubHandoff.handOff(request.caller(), request.vm().pvBootloaderArgs(),
+                    request.caller().kernelArgs(), handover, guestReader);
             BootPlan.Report report = new BootPlan.Report(null, "installed", 0, null, null, null, null, List.of(),
                     List.of(), List.of(), Map.of());
             return new BootPlan(pygrub.answer(), pygrub.stderr(), List.of(), List.of(), handover, report);

@@ -10,6 +10,10 @@
  * }                                         // close() removes whatever was not handed over
  * }</pre>
  *
+ * Under xl, an installed VM has no round left but still runs eliloader: {@code
+ * Installer.handOffInstalled(request)} is its plan, a pygrub hand-off with the stored
+ * {@code PV-bootloader-args} and no edits.
+ *
  * The installer reads the VM record but never writes it; {@code probe} is the same call with a
  * scratch output directory, no boot disk and the edits printed instead of applied.
  */

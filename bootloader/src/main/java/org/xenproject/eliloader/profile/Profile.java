@@ -734,7 +734,7 @@ public final class Profile {
             if (spec.isEmpty()) {
                 return null;
             }
-            checkKeys("release", spec.keySet(), Set.of("family", "versions"));
+            checkKeys("release", spec.keySet(), Set.of("family", "versions", "rebuild-of"));
             String family = spec.get("family");
             String versions = spec.get("versions");
             if (family == null || family.isBlank() || versions == null || versions.isBlank()) {
@@ -746,7 +746,11 @@ public final class Profile {
             } catch (PatternSyntaxException e) {
                 throw error("release.family", "release.family is not a valid regular expression: " + e.getDescription());
             }
-            return Release.of(pattern, versions).orElseThrow(() -> error("release.versions",
+            String rebuildOf = spec.get("rebuild-of");
+            if (rebuildOf != null && rebuildOf.isBlank()) {
+                throw error("release.rebuild-of", "release.rebuild-of names the family this one rebuilds, as its trees state it");
+            }
+            return Release.of(pattern, versions, rebuildOf == null ? null : rebuildOf.strip()).orElseThrow(() -> error("release.versions",
                     "release.versions must be V, V-W (V not above W) or V+ with dotted numbers, not \"" + versions + "\""));
         }
 

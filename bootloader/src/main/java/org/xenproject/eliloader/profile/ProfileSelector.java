@@ -15,7 +15,9 @@ import org.xenproject.eliloader.source.TreeFiles;
  * {@code default-for} the alias is taken (the original program's meaning of the alias) — only
  * when the tree says nothing: one that names its family and version gets the profile whose
  * {@code release} range covers it, or {@code UNSUPPORTED_INSTALL_METHOD} naming what it saw and
- * the nearest profile. A profile id is taken as it is (a site forcing it).
+ * the nearest profile; a rebuild's version (Scientific Linux 7) that none of its own profiles
+ * covers goes to the rebuilt family's profile for that version ({@code release.rebuild-of}).
+ * A profile id is taken as it is (a site forcing it).
  * {@code auto} detects among every profile that has detection rules. From round 2 on, the
  * profile round 1 chose (other-config:install-profile) is taken as it is: the tree may be
  * unreachable by then, and a CD install's boot disk is the installed system, not the CD.
@@ -113,6 +115,18 @@ public final class ProfileSelector {
             if (release.covers(stated.version())) {
                 return new Selection(p, distro + ", " + stated.describe() + " is in its release range "
                         + release.versions());
+            }
+        }
+        // a rebuild's version none of its own profiles covers: the rebuilt family's profile for it
+        List<String> rebuilt = family.stream().flatMap(p -> p.release().get().rebuildOfFamily().stream())
+                .distinct().toList();
+        for (String parent : rebuilt) {
+            for (Profile p : candidates) {
+                Release release = p.release().orElse(null);
+                if (release != null && release.isFamily(parent) && release.covers(stated.version())) {
+                    return new Selection(p, distro + ", " + stated.describe() + " is a rebuild of " + parent
+                            + " and in " + p.id() + "'s release range " + release.versions());
+                }
             }
         }
         String tree = "The repository " + Repository.mask(run.repository()) + " holds " + stated.describe();

@@ -13,8 +13,15 @@ import java.util.regex.Pattern;
  * numbers compared component by component on the components both the bound and the version name:
  * {@code 7-9} is 7.0 to 9.x, {@code 4.5-4.9} is 4.5 to 4.9.x (and a tree that says only 4),
  * {@code 42+} is 42 and later.
+ *
+ * <p>{@code rebuild-of: FAMILY} marks a rebuild (CentOS, Scientific Linux, Oracle, Alma, Rocky of
+ * Red Hat Enterprise Linux): a version of the rebuild that none of its own profiles covers is
+ * taken by the profile of FAMILY that covers it, as virt-install's urldetect treats Scientific
+ * Linux and CentOS trees as RHEL ones of the same version.
+ *
+ * @param rebuildOf the family name (as that family's trees state it) this one rebuilds, or null
  */
-public record Release(Pattern family, String versions, List<Integer> low, List<Integer> high) {
+public record Release(Pattern family, String versions, List<Integer> low, List<Integer> high, String rebuildOf) {
     private static final Pattern RANGE = Pattern.compile("(\\d+(?:\\.\\d+)*)(?:(\\+)|-(\\d+(?:\\.\\d+)*))?");
     private static final Pattern LEADING_VERSION = Pattern.compile("^v?(\\d+(?:\\.\\d+)*)");
 
@@ -26,7 +33,7 @@ public record Release(Pattern family, String versions, List<Integer> low, List<I
     }
 
     /** Parses a range; empty when it is not one. */
-    static Optional<Release> of(Pattern family, String versions) {
+    static Optional<Release> of(Pattern family, String versions, String rebuildOf) {
         Matcher m = RANGE.matcher(versions.strip());
         if (!m.matches()) {
             return Optional.empty();
@@ -36,7 +43,7 @@ public record Release(Pattern family, String versions, List<Integer> low, List<I
         if (high != null && compare(low, high, Math.max(low.size(), high.size())) > 0) {
             return Optional.empty();
         }
-        return Optional.of(new Release(family, versions.strip(), low, high));
+        return Optional.of(new Release(family, versions.strip(), low, high, rebuildOf));
     }
 
     /** The numbers a version starts with ({@code 7.9} → 7, 9; {@code 15-SP4} → 15); empty when none. */
@@ -56,8 +63,13 @@ public record Release(Pattern family, String versions, List<Integer> low, List<I
         return List.copyOf(result);
     }
 
+    /** Whether a tree's stated family is this one (a site's regex, so with the bounded budget). */
     public boolean isFamily(String statedFamily) {
-        return family.matcher(statedFamily).find();
+        return BoundedRegex.find(family, statedFamily, "release.family");
+    }
+
+    public Optional<String> rebuildOfFamily() {
+        return Optional.ofNullable(rebuildOf);
     }
 
     public boolean covers(String version) {

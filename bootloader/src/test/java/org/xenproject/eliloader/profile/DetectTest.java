@@ -88,6 +88,8 @@ class DetectTest {
             detect/alma10           | rhlike | x86_64 | alma-10   | .treeinfo family="AlmaLinux" version="10.0"
             detect/rocky10          | auto   | x86_64 | rocky-10  | .treeinfo family="Rocky Linux" version="10.0"
             detect/oracle10         | rhlike | x86_64 | oracle-10 | .treeinfo family="Oracle Linux" version="10.0"
+            detect/rhel-short       | rhlike | x86_64 | rhel-6    | .treeinfo family="RHEL" version="6.10"
+            detect/fedora-rawhide   | auto   | x86_64 | fedora-42 | .treeinfo family="Fedora" version="rawhide"
             detect/sles9            | auto   | i386   | sles-9    | content product="SUSE SLES" version="9"
             sles10sp1               | auto   | x86_64 | sles-10   | content product="SUSE Linux Enterprise Server 10" version="10-0"
             sles11                  | sleslike | x86_64 | sles-11 | content name="SUSE_SLES" version="11.4"
@@ -109,6 +111,8 @@ class DetectTest {
     @CsvSource(delimiter = '|', textBlock = """
             detect/sles11sp4-cpe | sleslike | sles-11  | SUSE Linux Enterprise Server 11 (content) is in its release range 11
             detect/sles11sp4-cpe | auto     | sles-11  | SUSE Linux Enterprise Server 11 (content) is in its release range 11
+            detect/scientific7   | rhlike   | rhel-7   | Scientific 7.9 (.treeinfo) is a rebuild of Red Hat Enterprise Linux and in rhel-7's release range 7
+            detect/scientific7   | auto     | rhel-7   | Scientific 7.9 (.treeinfo) is a rebuild of Red Hat Enterprise Linux and in rhel-7's release range 7
             """)
     void newStyleSuseMediaAreKnownByTheReleaseTheyState(String tree, String distro, String expected, String how) {
         ProfileSelector.Selection selection = select(tree, distro, "x86_64", false, Map.of());

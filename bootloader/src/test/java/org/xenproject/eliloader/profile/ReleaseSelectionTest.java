@@ -169,9 +169,9 @@ class ReleaseSelectionTest {
 
     @Test
     void versionRanges() {
-        Release span = Release.of(Pattern.compile("x"), "4.5-4.9").orElseThrow();
-        Release open = Release.of(Pattern.compile("x"), "42+").orElseThrow();
-        Release one = Release.of(Pattern.compile("x"), "9").orElseThrow();
+        Release span = Release.of(Pattern.compile("x"), "4.5-4.9", null).orElseThrow();
+        Release open = Release.of(Pattern.compile("x"), "42+", null).orElseThrow();
+        Release one = Release.of(Pattern.compile("x"), "9", null).orElseThrow();
 
         assertThat(span.covers("4.5")).isTrue();
         assertThat(span.covers("4.9.1")).isTrue();
@@ -184,7 +184,7 @@ class ReleaseSelectionTest {
         assertThat(one.covers("10.0")).isFalse();
         assertThat(one.covers("Rawhide")).isFalse();
         assertThat(one.distance("10.0")).isEqualTo(1);
-        assertThat(Release.of(Pattern.compile("x"), "9-7")).isEmpty();
-        assertThat(Release.of(Pattern.compile("x"), "nine")).isEmpty();
+        assertThat(Release.of(Pattern.compile("x"), "9-7", null)).isEmpty();
+        assertThat(Release.of(Pattern.compile("x"), "nine", null)).isEmpty();
     }
 }

@@ -17,9 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.xenproject.eliloader.concurrent.Deadline;
+import org.xenproject.eliloader.concurrent.OwnThread;
 import org.xenproject.eliloader.config.BootFileLimits;
-import org.xenproject.eliloader.config.Settings;
 import org.xenproject.eliloader.config.Setting;
+import org.xenproject.eliloader.config.Settings;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.guest.Confinement;
 import org.xenproject.eliloader.guest.GuestUser;
@@ -88,7 +89,7 @@ public final class Pygrub {
         return forRequest(context.caller(), context.host(), context.limits(), deadline);
     }
 
-    /** As {@link #forRound}, from the parts of a round's context it reads (a start with no round: an installed VM under xl). */
+    /** As {@link #forRound}, for a start with no round (an installed VM under xl). */
     public static Pygrub forRequest(CallerRequest request, Settings host, BootFileLimits limits, Deadline deadline) {
         GuestUser user = GuestUser.resolve(request.runAs(), host).orElse(null);
         if (user != null && !user.askedByCaller() && request.disk() != null
@@ -102,7 +103,6 @@ public final class Pygrub {
         return new Pygrub(request.pygrub(), DEFAULT_TIMEOUT, user, limits, deadline, request.disk(), user);
     }
 
-    /** A fresh deadline for one action, from {@code guest-probe-timeout}. */
     public static Deadline deadline(InstallContext context) {
         return deadline(context.host());
     }
@@ -186,8 +186,8 @@ public final class Pygrub {
             throw BootloaderException.supportPackageMissing("pygrub cannot be run from " + executable + " ("
                     + e.getMessage() + "); install it there or name it with --pygrub=PATH or ELILOADER_PYGRUB.");
         }
-        CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
-        CompletableFuture<byte[]> stdoutRead = CompletableFuture.supplyAsync(() -> drain(process.getInputStream()));
+        CompletableFuture<byte[]> stderr = OwnThread.supply("pygrub-stderr", () -> drain(process.getErrorStream()));
+        CompletableFuture<byte[]> stdoutRead = OwnThread.supply("pygrub-stdout", () -> drain(process.getInputStream()));
         try {
             long end = System.nanoTime() + allowed.toNanos();
             while (!process.waitFor(extracting == null ? 200 : WATCH_MILLIS, TimeUnit.MILLISECONDS)) {

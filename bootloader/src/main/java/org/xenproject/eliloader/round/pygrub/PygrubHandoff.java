@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.xenproject.eliloader.answer.OutputFormat;
-import org.xenproject.eliloader.config.BootFileLimits;
-import org.xenproject.eliloader.config.Settings;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.log.Log;
 import org.xenproject.eliloader.round.CallerRequest;
@@ -58,17 +56,18 @@ public final class PygrubHandoff implements RoundAction {
 
     @Override
     public Produced run(InstallContext context, Produced soFar) {
-        return Produced.pygrub(handOff(context.caller(), context.host(), context.limits(),
-                context.pvBootloaderArgs(soFar), kernelArgs(context), context.handover()));
+        return Produced.pygrub(handOff(context.caller(), context.pvBootloaderArgs(soFar), kernelArgs(context),
+                context.handover(), Pygrub.forRound(context, Pygrub.deadline(context))));
     }
 
     /**
      * The hand-off itself, for a round's action and for a start with no round left (an installed
      * VM under xl): {@code pvBootloaderArgs} over the caller's pygrub options, {@code kernelArgs}
-     * as pygrub's {@code --args}.
+     * as pygrub's {@code --args}; {@code pygrub} as {@link Pygrub#forRound} or
+     * {@link Pygrub#forRequest} made it (the guest user, limits, deadline).
      */
-    public static PygrubAnswer handOff(CallerRequest request, Settings host, BootFileLimits limits,
-            String pvBootloaderArgs, String kernelArgs, HandoverFiles handover) {
+    public static PygrubAnswer handOff(CallerRequest request, String pvBootloaderArgs, String kernelArgs,
+            HandoverFiles handover, Pygrub pygrub) {
         PygrubArgs options = PygrubArgs.overlay(PygrubArgs.parse(request.pygrubOptions()),
                 PygrubArgs.parse(pvBootloaderArgs));
         boolean inspection = options.hasInspectionFlag();
@@ -84,7 +83,6 @@ public final class PygrubHandoff implements RoundAction {
             }
             args.add("--");
             args.add(request.disk());
-            Pygrub pygrub = Pygrub.forRequest(request, host, limits, Pygrub.deadline(host));
             Pygrub.Outcome outcome = pygrub.run(args, work);
             if (!outcome.succeeded()) {
                 throw PygrubFailure.of("pygrub could not boot " + request.disk(), outcome);

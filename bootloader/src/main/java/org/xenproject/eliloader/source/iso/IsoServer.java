@@ -62,6 +62,7 @@ public final class IsoServer {
             if (request == null) {
                 return;
             }
+            boolean[] headerSent = {false};
             try {
                 if (request.startsWith("exists ")) {
                     boolean exists = source.exists(request.substring(7));
@@ -71,16 +72,17 @@ public final class IsoServer {
                             InputStream content = file.stream()) {
                         OptionalLong length = file.length();
                         out.write(("file " + length.orElseThrow() + "\n").getBytes(StandardCharsets.UTF_8));
+                        headerSent[0] = true;
                         content.transferTo(out);
                     }
                 } else {
                     throw BootloaderException.internal("unknown request", null);
                 }
             } catch (BootloaderException e) {
-                reply(out, e.code(), e.getMessage());
+                reply(out, headerSent[0], e.code(), e.getMessage());
             } catch (RuntimeException | StackOverflowError e) {
                 BootloaderException named = HostileInput.classify(e);
-                reply(out, named != null ? named.code() : ErrorCode.INTERNAL_ERROR,
+                reply(out, headerSent[0], named != null ? named.code() : ErrorCode.INTERNAL_ERROR,
                         named != null ? named.getMessage() : "The ISO reader failed: " + e);
             }
         } catch (IOException e) {
@@ -88,7 +90,15 @@ public final class IsoServer {
         }
     }
 
-    private static void reply(OutputStream out, ErrorCode code, String sentence) throws IOException {
+    /**
+     * The error line; once a file's bytes have started, nothing more is written (the parent, short
+     * of the announced length, sees the file cut short, and never takes the line for content).
+     */
+    private static void reply(OutputStream out, boolean headerSent, ErrorCode code, String sentence)
+            throws IOException {
+        if (headerSent) {
+            return;
+        }
         String line = "error " + code.name() + " " + String.valueOf(sentence).replace('\n', ' ').replace('\r', ' ');
         out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
     }

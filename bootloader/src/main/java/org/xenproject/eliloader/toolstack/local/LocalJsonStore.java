@@ -61,6 +61,21 @@ public final class LocalJsonStore implements Toolstack {
         return new LocalJsonStore(file, locked(file, () -> parse(file)));
     }
 
+    /** Where the temporary copies of {@code file} are made: {@code .NAME.} then the run's {@code PID.START.}. */
+    static String tempPrefix(Path file) {
+        return "." + file.getFileName() + ".";
+    }
+
+    /**
+     * Removes the temporary copies of the store that killed runs left (a SIGKILL between the write
+     * and the rename), by the one policy of {@link RunDirectory}: a file named by a run that is
+     * gone. Never throws; returns what it removed. Every open does it; so does {@code eliloader cleanup}.
+     */
+    public static List<Path> sweep(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        return parent == null ? List.of() : RunDirectory.sweepFiles(parent, tempPrefix(file));
+    }
+
     /**
      * Writes {@code document} as a new store at {@code file}, under the store's lock, unless the
      * file exists; returns whether it was written. The store keeps the temporary file's owner-only mode.
@@ -78,21 +93,6 @@ public final class LocalJsonStore implements Toolstack {
     /** Removes the store at {@code file} under its lock (its lock file stays); returns whether there was one. */
     public static boolean remove(Path file) {
         return locked(file, () -> Files.deleteIfExists(file));
-    }
-
-    /** Where the temporary copies of {@code file} are made: {@code .NAME.} then the run's {@code PID.START.}. */
-    static String tempPrefix(Path file) {
-        return "." + file.getFileName() + ".";
-    }
-
-    /**
-     * Removes the temporary copies of the store that killed runs left (a SIGKILL between the write
-     * and the rename), by the one policy of {@link RunDirectory}: a file named by a run that is
-     * gone. Never throws; returns what it removed. Every open does it; so does {@code eliloader cleanup}.
-     */
-    public static List<Path> sweep(Path file) {
-        Path parent = file.toAbsolutePath().getParent();
-        return parent == null ? List.of() : RunDirectory.sweepFiles(parent, tempPrefix(file));
     }
 
     private interface Locked<T> {

@@ -68,6 +68,8 @@ public final class XlToolstack implements Toolstack {
     private final PrintStream console;
     /** The state file as read at the start; null while the VM has none (nothing recorded yet). */
     private LocalJsonStore store;
+    /** Set when this installed start boots from a disk that is no longer the install CD: the reminder goes once it has booted. */
+    private boolean cdReminderDone;
 
     private XlToolstack(String name, Path file, Map<String, String> installKeys, String disk, PrintStream console,
             LocalJsonStore store) {
@@ -145,6 +147,14 @@ public final class XlToolstack implements Toolstack {
 
     @Override
     public void apply(String vmName, List<RecordEdit> edits) {
+        if (cdReminderDone) {
+            // this start's answer is out: the CD install's reminder is done with
+            cdReminderDone = false;
+            List<RecordEdit> withReminder = new ArrayList<>(edits);
+            withReminder.add(new RecordEdit.RemoveOtherConfig(CD_FIRST_KEY));
+            withReminder.add(new RecordEdit.RemoveOtherConfig(CONFIG_CHANGE_KEY));
+            edits = withReminder;
+        }
         if (edits.isEmpty()) {
             return;
         }
@@ -153,7 +163,8 @@ public final class XlToolstack implements Toolstack {
         List<RecordEdit> kept = new ArrayList<>();
         for (RecordEdit edit : edits) {
             if (edit instanceof RecordEdit.DestroyVbd destroy && UPDATES_DISK.equals(destroy.vbdUuid())) {
-                changes.add("remove the installer's updates disk (the disk after the system disk) from disk = [...]");
+                changes.add("remove the installer's updates disk (the one after the system disk), if it lists one, from"
+                        + " disk = [...]");
             } else if (edit instanceof RecordEdit.SetVbdBootable bootable && SYSTEM_DISK.equals(bootable.vbdUuid())
                     && bootable.bootable()) {
                 cdMustMove = true;
@@ -197,7 +208,8 @@ public final class XlToolstack implements Toolstack {
     /**
      * Before a start of an installed VM: a CD install whose CD is still the first disk would boot
      * the installer again through pygrub, so it is refused with the config change to make. Once
-     * the first disk is not a CD any more the reminder is dropped from the state.
+     * the first disk is not a CD any more, the reminder is dropped from the state with this start's
+     * (otherwise empty) edits, after its answer is out.
      */
     public void checkInstalledBootDisk() {
         VmRecord stored = store.readVm(name);
@@ -208,8 +220,7 @@ public final class XlToolstack implements Toolstack {
             throw BootloaderException.invalidSource(name + " is installed, but its first disk " + disk + " is still the"
                     + " install CD: " + stored.otherConfig(CONFIG_CHANGE_KEY).orElse("list the system disk first."));
         }
-        store.apply(name, List.of(new RecordEdit.RemoveOtherConfig(CD_FIRST_KEY),
-                new RecordEdit.RemoveOtherConfig(CONFIG_CHANGE_KEY)));
+        cdReminderDone = true;
     }
 
     /** Whether the file starts like an ISO 9660 image (the primary volume descriptor's "CD001"). */

@@ -60,6 +60,37 @@ class GuestIsoSourceTest {
         assertThat(socketDirectories()).isEmpty();
     }
 
+    @Test
+    void aFileThatFailsMidwayArrivesCutShortNeverWithTheErrorAsContent() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("big"));
+        byte[] content = new byte[8 << 20];
+        java.util.Arrays.fill(content, (byte) 'k');
+        Files.write(tree.resolve("kernel"), content);
+        Path iso = TestImages.make(TestImages.Maker.XORRISO_ROCK_RIDGE_JOLIET, tree, dir.resolve("big.iso"));
+        try (InstallSource source = GuestIsoSource.open(iso, NOBODY);
+                InstallSource.Resource kernel = source.open("kernel");
+                java.io.InputStream in = kernel.stream()) {
+            assertThat(kernel.length()).hasValue(content.length);
+            assertThat(in.read()).isEqualTo('k');
+            // the image shrinks under the reader: it fails in the middle of the file
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(iso,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                channel.truncate(channel.size() - content.length + (1 << 20));
+            }
+            byte[] rest = new byte[content.length];
+            assertThatThrownBy(() -> {
+                int n;
+                int at = 0;
+                while ((n = in.read(rest, at, rest.length - at)) > 0) {
+                    at += n;
+                    for (int i = at - n; i < at; i++) {
+                        assertThat(rest[i]).as("byte %d", i).isEqualTo((byte) 'k');
+                    }
+                }
+            }).isInstanceOf(java.io.IOException.class).hasMessageContaining("cut short");
+        }
+    }
+
     private static java.util.List<Path> socketDirectories() throws Exception {
         try (var list = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return list.filter(p -> p.getFileName().toString()
