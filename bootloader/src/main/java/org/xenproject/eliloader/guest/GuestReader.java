@@ -1,6 +1,5 @@
 package org.xenproject.eliloader.guest;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -225,20 +224,7 @@ public final class GuestReader {
     }
 
     private static byte[] drain(InputStream in) {
-        ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        try (in) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                int room = MAX_OUTPUT - kept.size();
-                if (room > 0) {
-                    kept.write(buffer, 0, Math.min(room, n));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return kept.toByteArray();
+        return ChildOutput.drain(in, MAX_OUTPUT);
     }
 
     /** In the child: the uid the kernel says this process runs as, from {@code /proc/self/status}. */

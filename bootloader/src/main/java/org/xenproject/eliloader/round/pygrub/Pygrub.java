@@ -1,6 +1,5 @@
 package org.xenproject.eliloader.round.pygrub;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +21,7 @@ import org.xenproject.eliloader.config.BootFileLimits;
 import org.xenproject.eliloader.config.Setting;
 import org.xenproject.eliloader.config.Settings;
 import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.guest.ChildOutput;
 import org.xenproject.eliloader.guest.Confinement;
 import org.xenproject.eliloader.guest.GuestUser;
 import org.xenproject.eliloader.log.Log;
@@ -303,19 +303,6 @@ public final class Pygrub {
     }
 
     private static byte[] drain(InputStream in) {
-        ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        try (in) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                int room = CAPTURE_LIMIT - kept.size();
-                if (room > 0) {
-                    kept.write(buffer, 0, Math.min(room, n));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return kept.toByteArray();
+        return ChildOutput.drain(in, CAPTURE_LIMIT);
     }
 }
