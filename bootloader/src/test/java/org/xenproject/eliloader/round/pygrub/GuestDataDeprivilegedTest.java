@@ -262,7 +262,11 @@ class GuestDataDeprivilegedTest {
 
         assertThat(run.errorCode()).as(run.stderr()).isEqualTo("LIMITS");
         assertThat(run.stderr()).contains("kernel pygrub extracts from").contains("pv-kernel-max-size");
-        assertThat(peak.get()).as("bytes on dom0 at the worst instant").isLessThan(64L << 20);
+        // the watcher stops pygrub within a few sampling periods (how many MiB that is depends on the
+        // machine's load); what holds whatever the load is pygrub's RLIMIT_FSIZE, the larger of the
+        // VM's two limits (here the default ramdisk limit): never the sparse file's 1 GiB
+        assertThat(peak.get()).as("bytes on dom0 at the worst instant")
+                .isLessThanOrEqualTo(org.xenproject.eliloader.config.BootFileLimits.DEFAULT_RAMDISK + (1L << 20));
         assertThat(seconds).isLessThan(30);
         assertThat(lab.outputNames()).isEmpty();
         assertThat(VmStoreFixture.otherConfig(lab.store())).containsEntry("install-round", "2");
