@@ -52,12 +52,7 @@ public final class GuestReader {
             Duration timeout) {
         ProcessBuilder builder = builder(user, disk, kind, args, Math.max(1, timeout.toSeconds() + 1));
         long started = System.nanoTime();
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw BootloaderException.invalidSource("Cannot read " + what + " of " + disk + ": " + e.getMessage(), e);
-        }
+        Process process = launch(builder, what, disk);
         CompletableFuture<byte[]> stderr = OwnThread.supply("guest-reader-stderr", () -> drain(process.getErrorStream()));
         byte[] stdout;
         try {
@@ -119,12 +114,7 @@ public final class GuestReader {
             Duration startTimeout, long cpuSeconds) {
         ProcessBuilder builder = builder(user, disk, kind, args, cpuSeconds);
         long started = System.nanoTime();
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw BootloaderException.invalidSource("Cannot read " + what + " of " + disk + ": " + e.getMessage(), e);
-        }
+        Process process = launch(builder, what, disk);
         CompletableFuture<byte[]> stderr = OwnThread.supply("guest-reader-stderr", () -> drain(process.getErrorStream()));
         CompletableFuture<String> ready = OwnThread.supply("guest-reader-ready", () -> {
             try {
@@ -220,6 +210,14 @@ public final class GuestReader {
             return Path.of(GuestReader.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         } catch (URISyntaxException | RuntimeException e) {
             return System.getProperty("java.class.path");
+        }
+    }
+
+    private static Process launch(ProcessBuilder builder, String what, Path disk) {
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw BootloaderException.invalidSource("Cannot read " + what + " of " + disk + ": " + e.getMessage(), e);
         }
     }
 
