@@ -12,20 +12,40 @@ import org.xenproject.eliloader.error.BootloaderException;
  */
 public final class BackgroundTask<T> {
     private final FutureTask<T> task;
+    private final String thread;
     private final String what;
 
-    private BackgroundTask(FutureTask<T> task, String what) {
+    private BackgroundTask(FutureTask<T> task, String thread, String what) {
         this.task = task;
+        this.thread = thread;
         this.what = what;
     }
 
     /** Starts {@code work} on a daemon thread named {@code thread}; {@code what} names it in internal errors. */
     public static <T> BackgroundTask<T> start(String thread, String what, Callable<T> work) {
-        FutureTask<T> task = new FutureTask<>(work);
+        BackgroundTask<T> task = prepare(thread, what, work);
+        task.start();
+        return task;
+    }
+
+    /**
+     * Work that others may already wait for ({@link #join} blocks until it has run) but that is
+     * started later, with {@link #start} or {@link #runHere}.
+     */
+    public static <T> BackgroundTask<T> prepare(String thread, String what, Callable<T> work) {
+        return new BackgroundTask<>(new FutureTask<>(work), thread, what);
+    }
+
+    /** Runs the work on its daemon thread. */
+    public void start() {
         Thread worker = new Thread(task, thread);
         worker.setDaemon(true);
         worker.start();
-        return new BackgroundTask<>(task, what);
+    }
+
+    /** Runs the work on the calling thread instead. */
+    public void runHere() {
+        task.run();
     }
 
     /** Waits for the work: its result, or its failure rethrown. */

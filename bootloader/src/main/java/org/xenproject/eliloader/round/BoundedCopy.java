@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.source.InstallSource;
@@ -52,6 +53,16 @@ public final class BoundedCopy {
      */
     public static FetchedFile fetch(InstallSource source, String path, String what, long limit, Path target,
             Expected expected, boolean md5) {
+        return fetch(source, path, what, limit, target, () -> expected, md5);
+    }
+
+    /**
+     * As {@link #fetch(InstallSource, String, String, long, Path, Expected, boolean)} with the
+     * published checksum asked for once the request is answered, before the first byte is
+     * copied: the tree's checksum list may still be on its way while this request goes out.
+     */
+    static FetchedFile fetch(InstallSource source, String path, String what, long limit, Path target,
+            Supplier<Expected> expected, boolean md5) {
         String where = source.describe(path);
         try (InstallSource.Resource resource = source.open(path)) {
             return copy(resource, path, where, what, limit, target, expected, md5, null).file();
@@ -69,9 +80,10 @@ public final class BoundedCopy {
      * word where any cryptographic digest costs about 0.3 s a 40 MB initrd here), returned as hex.
      */
     static Copied copy(InstallSource.Resource resource, String path, String where, String what, long limit, Path target,
-            Expected expected, boolean md5, java.util.zip.CRC32 crc32) {
+            Supplier<Expected> expectation, boolean md5, java.util.zip.CRC32 crc32) {
         try {
             OptionalLong announced = resource.length();
+            Expected expected = expectation.get();
             if (announced.isPresent() && announced.getAsLong() > limit) {
                 throw tooBig(what, where, announced.getAsLong(), limit);
             }

@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.xenproject.eliloader.cache.BootFileCache;
 import org.xenproject.eliloader.config.Setting;
@@ -45,7 +46,7 @@ final class CachedFetch {
     }
 
     static FetchedFile fetch(BootFileCache cache, InstallSource source, String path, String what, long limit,
-            Path target, BoundedCopy.Expected expected, boolean md5) {
+            Path target, Supplier<BoundedCopy.Expected> expected, boolean md5) {
         Optional<String> identity = cache == null ? Optional.empty() : source.cacheIdentity(path);
         if (identity.isEmpty()) {
             return BoundedCopy.fetch(source, path, what, limit, target, expected, md5);
@@ -79,7 +80,7 @@ final class CachedFetch {
         // unlocked: check the bytes handed over (a new name of the entry's, which no one rewrites)
         String storedCrc = hit.crc32();
         try {
-            FetchedFile file = BoundedCopy.checkLocal(target, path, where, what, limit, expected, md5, hit.size(),
+            FetchedFile file = BoundedCopy.checkLocal(target, path, where, what, limit, expected.get(), md5, hit.size(),
                     hit.crc32());
             Log.info("cache: " + where + " unchanged on the server, handed over from the cache");
             return file;
@@ -133,7 +134,7 @@ final class CachedFetch {
      * waited), revalidated, else the file downloaded into the cache and handed over.
      */
     private static Outcome download(BootFileCache cache, String key, InstallSource source, String path, String what,
-            String where, long limit, Path target, BoundedCopy.Expected expected, boolean md5,
+            String where, long limit, Path target, Supplier<BoundedCopy.Expected> expected, boolean md5,
             InstallSource.Resource changed) throws IOException {
         boolean published = false;
         long started = System.currentTimeMillis();

@@ -20,6 +20,8 @@ import org.xenproject.eliloader.log.Log;
  * ({@code .treeinfo}, SUSE {@code content}, checksum lists, …): detection, boot-file choice and
  * checksum verification all read them through here, so each is fetched at most once per run.
  * A missing file is remembered as absent; one that cannot be read is an error (see {@link #read}).
+ * Thread-safe: the checksum lists may be read on a thread of their own while the boot files
+ * stream (no lock is held while a file is read).
  */
 public final class TreeFiles implements AutoCloseable {
     /** Metadata files larger than this are refused: they are a few kilobytes in every real tree. */
@@ -36,7 +38,7 @@ public final class TreeFiles implements AutoCloseable {
     }
 
     /** The tree, opened the first time something needs it. */
-    public InstallSource source() {
+    public synchronized InstallSource source() {
         if (source == null) {
             source = opener.get();
         }
@@ -44,19 +46,23 @@ public final class TreeFiles implements AutoCloseable {
     }
 
     /** Whether the tree has been opened (nothing to close otherwise). */
-    public boolean isOpen() {
+    public synchronized boolean isOpen() {
         return source != null;
     }
 
     /** The text of a small file of the tree, or empty when the tree has no such file. */
     public Optional<String> text(String path) {
-        Optional<String> cached = texts.get(path);
-        if (cached != null) {
-            return cached;
+        synchronized (this) {
+            Optional<String> cached = texts.get(path);
+            if (cached != null) {
+                return cached;
+            }
+            requests.add(path);
         }
-        requests.add(path);
         Optional<String> text = read(path);
-        texts.put(path, text);
+        synchronized (this) {
+            texts.put(path, text);
+        }
         return text;
     }
 
@@ -72,12 +78,12 @@ public final class TreeFiles implements AutoCloseable {
     }
 
     /** The metadata paths asked for in this run, in order, each once. */
-    public List<String> requested() {
+    public synchronized List<String> requested() {
         return List.copyOf(requests);
     }
 
     /** The metadata files that were found, in the order they were read. */
-    public List<String> found() {
+    public synchronized List<String> found() {
         return texts.entrySet().stream().filter(e -> e.getValue().isPresent()).map(Map.Entry::getKey).toList();
     }
 
@@ -126,7 +132,7 @@ public final class TreeFiles implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (source != null && !closed) {
             closed = true;
             try {

@@ -47,6 +47,22 @@ public final class NginxPeer implements AutoCloseable {
     }
 
     /**
+     * As {@link #serve(Path, Path, boolean, String)}, also logging each request with when it ended
+     * and how long it took ({@link #timingLog()}: {@code $msec $request_time "$request" $status}),
+     * so that a test can tell which requests overlapped.
+     */
+    public static NginxPeer serveTimed(Path root, Path workDir, String extraServerConfig) {
+        Path logs = workDir.toAbsolutePath().resolve("nginx");
+        return start(root, workDir, false, "access_log " + logs.resolve("timing.log") + " timing;\n"
+                + extraServerConfig, "log_format timing '$msec $request_time \"$request\" $status';\n");
+    }
+
+    /** A {@link #serveTimed} peer's log of requests with their end and duration. */
+    public Path timingLog() {
+        return workDir.resolve("nginx").resolve("timing.log");
+    }
+
+    /**
      * A second nginx as an ordinary caching forward proxy, as a pool would share one (an
      * {@code install-proxy} / {@code http-proxy} value: {@link #url(String) url("")}): absolute-URI
      * requests are passed to the host they name and the 200s kept in {@code proxy_cache}. An entry
