@@ -220,7 +220,7 @@ public final class BoundedCopy {
     }
 
     private static String crcHex(java.util.zip.CRC32 crc) {
-        return String.format("%08x", crc.getValue());
+        return HexFormat.of().toHexDigits((int) crc.getValue()); // 8 digits, as the cache stores them
     }
 
     /** A cached copy that must not be handed over; the caller fetches afresh. */
