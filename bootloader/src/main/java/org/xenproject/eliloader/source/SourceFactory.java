@@ -6,7 +6,6 @@ import org.xenproject.eliloader.concurrent.BackgroundTask;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.source.file.FileSource;
 import org.xenproject.eliloader.source.ftp.FtpSource;
-import org.xenproject.eliloader.source.http.EarlyConnection;
 import org.xenproject.eliloader.source.http.HttpSource;
 import org.xenproject.eliloader.source.iso.GuestIsoSource;
 import org.xenproject.eliloader.source.nfs.NfsSource;
@@ -32,19 +31,8 @@ public final class SourceFactory {
         if (repository.scheme() != Repository.Scheme.HTTP && repository.scheme() != Repository.Scheme.HTTPS) {
             return () -> open(repository, options);
         }
-        // the first connection is opened at once, its handshake overlapping the client's set-up
-        EarlyConnection early = EarlyConnection.begin(repository, options);
         BackgroundTask<InstallSource> building = BackgroundTask.start("eliloader-http-setup",
-                "setting up the http client", () -> {
-                    try {
-                        return new HttpSource(repository, options, early);
-                    } catch (RuntimeException | Error e) {
-                        if (early != null) {
-                            early.close();
-                        }
-                        throw e;
-                    }
-                });
+                "setting up the http client", () -> open(repository, options));
         return building::join;
     }
 

@@ -55,7 +55,7 @@ class ChecksumListOverlapTest {
             String[] parts = line.split(" ", 3);
             double ended = Double.parseDouble(parts[0]);
             String request = parts[2].substring(1, parts[2].lastIndexOf('"')).replace(" HTTP/1.1", "");
-            int status = Integer.parseInt(parts[2].substring(parts[2].lastIndexOf('"') + 2).split(" ")[0]);
+            int status = Integer.parseInt(parts[2].substring(parts[2].lastIndexOf('"') + 2).strip());
             return new Timed(ended - Double.parseDouble(parts[1]), ended, request, status);
         }).filter(t -> t.request().startsWith("GET /" + tree + "/"))
                 .collect(Collectors.toMap(t -> t.request().substring(t.request().lastIndexOf('/') + 1), t -> t,

@@ -48,13 +48,13 @@ public final class NginxPeer implements AutoCloseable {
 
     /**
      * As {@link #serve(Path, Path, boolean, String)}, also logging each request with when it ended
-     * and how long it took ({@link #timingLog()}: {@code $msec $request_time "$request" $status
-     * $remote_port}), so that a test can tell which requests overlapped and which connection each came on.
+     * and how long it took ({@link #timingLog()}: {@code $msec $request_time "$request" $status}),
+     * so that a test can tell which requests overlapped.
      */
     public static NginxPeer serveTimed(Path root, Path workDir, String extraServerConfig) {
         Path logs = workDir.toAbsolutePath().resolve("nginx");
         return start(root, workDir, false, "access_log " + logs.resolve("timing.log") + " timing;\n"
-                + extraServerConfig, "log_format timing '$msec $request_time \"$request\" $status $remote_port';\n");
+                + extraServerConfig, "log_format timing '$msec $request_time \"$request\" $status';\n");
     }
 
     /** A {@link #serveTimed} peer's log of requests with their end and duration. */

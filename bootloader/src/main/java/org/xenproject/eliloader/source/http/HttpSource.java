@@ -65,7 +65,6 @@ public final class HttpSource implements InstallSource {
     private static final Pattern CONNECT_REFUSED = Pattern.compile("response code for CONNECT: (\\d{3})");
 
     private final HttpUrl base;
-    private final ReadTimeoutSockets sockets;
     /** For http URLs; for https ones too when the repository is https or a CA file is configured. */
     private final OkHttpClient client;
     /** For https URLs of an http repository (a redirect), made on first use. */
@@ -89,12 +88,6 @@ public final class HttpSource implements InstallSource {
     private final String credentialIdentity;
 
     public HttpSource(Repository repository, SourceOptions options) {
-        this(repository, options, null);
-    }
-
-    /** As {@link #HttpSource(Repository, SourceOptions)}, taking over a connection opened early (may be null). */
-    public HttpSource(Repository repository, SourceOptions options, EarlyConnection early) {
-        this.sockets = new ReadTimeoutSockets(options.readTimeout(), early);
         this.base = baseUrl(repository);
         this.options = options;
         this.user = repository.user();
@@ -104,7 +97,7 @@ public final class HttpSource implements InstallSource {
                 // read timeouts in the socket, not in Okio's per-read watchdog (see ReadTimeoutSockets)
                 .readTimeout(Duration.ZERO)
                 .writeTimeout(Duration.ZERO)
-                .socketFactory(sockets)
+                .socketFactory(new ReadTimeoutSockets(options.readTimeout()))
                 // HTTP/1.1 only: SO_TIMEOUT on a shared HTTP/2 socket would also end idle connections
                 .protocols(java.util.List.of(Protocol.HTTP_1_1))
                 .followRedirects(false)
@@ -284,7 +277,6 @@ public final class HttpSource implements InstallSource {
 
     @Override
     public void close() {
-        sockets.close();
         client.dispatcher().executorService().shutdown();
         client.connectionPool().evictAll();
     }

@@ -22,36 +22,16 @@ import javax.net.SocketFactory;
  */
 final class ReadTimeoutSockets extends SocketFactory {
     private final int readTimeoutMillis;
-    /** The connection opened before the client was ready ({@link EarlyConnection}), or null. */
-    private final EarlyConnection early;
 
     ReadTimeoutSockets(Duration readTimeout) {
-        this(readTimeout, null);
-    }
-
-    ReadTimeoutSockets(Duration readTimeout, EarlyConnection early) {
         this.readTimeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
-        this.early = early;
     }
 
     @Override
     public Socket createSocket() throws SocketException {
-        Socket opened = early == null ? null : early.claim();
-        return opened != null ? opened : newSocket(readTimeoutMillis);
-    }
-
-    /** An unconnected socket whose reads time out after {@code readTimeoutMillis}. */
-    static Socket newSocket(int readTimeoutMillis) throws SocketException {
         Socket socket = new TimedSocket(readTimeoutMillis);
         socket.setSoTimeout(0);
         return socket;
-    }
-
-    /** Closes the early connection if it was never used. */
-    void close() {
-        if (early != null) {
-            early.close();
-        }
     }
 
     // OkHttp only asks for unconnected sockets; the connecting forms are here for the contract
@@ -85,10 +65,7 @@ final class ReadTimeoutSockets extends SocketFactory {
         return socket;
     }
 
-    /**
-     * A direct socket on which "no timeout" means the configured read timeout. One that is already
-     * connected (opened early) takes a connect to that same address as done.
-     */
+    /** A direct socket on which "no timeout" means the configured read timeout. */
     private static final class TimedSocket extends Socket {
         private final int readTimeoutMillis;
 
@@ -100,14 +77,6 @@ final class ReadTimeoutSockets extends SocketFactory {
         @Override
         public synchronized void setSoTimeout(int timeout) throws SocketException {
             super.setSoTimeout(timeout == 0 ? readTimeoutMillis : timeout);
-        }
-
-        @Override
-        public void connect(java.net.SocketAddress endpoint, int timeout) throws IOException {
-            if (isConnected() && !isClosed() && endpoint != null && endpoint.equals(getRemoteSocketAddress())) {
-                return;
-            }
-            super.connect(endpoint, timeout);
         }
     }
 }
