@@ -55,6 +55,15 @@ public final class Attempts {
         checkSpeed();
     }
 
+    /**
+     * Leaves out of the low-speed window a time the reader itself spent before asking for bytes
+     * (e.g. waiting for the checksum list read alongside the file): the rule judges the server,
+     * and a server whose bytes no one reads only looks slow.
+     */
+    public void notReading(long nanos) {
+        windowStartNanos += Math.max(0, nanos);
+    }
+
     private void checkSpeed() throws IOException {
         if (policy.speedLimit() <= 0 || policy.speedTime().isZero()) {
             return;

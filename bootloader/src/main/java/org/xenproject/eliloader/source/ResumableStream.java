@@ -57,6 +57,8 @@ public final class ResumableStream extends InputStream {
     private InputStream current;
     private long position;
     private boolean closed;
+    /** When the file was opened, until its first read (then -1): the time between is the reader's, not the server's. */
+    private long openedNanos;
 
     /**
      * @param first the stream of the first attempt, positioned at byte 0
@@ -67,6 +69,7 @@ public final class ResumableStream extends InputStream {
         this.opener = opener;
         this.attempts = attempts;
         this.expected = expected.orElse(-1);
+        this.openedNanos = System.nanoTime();
     }
 
     /** Bytes delivered so far. */
@@ -88,6 +91,10 @@ public final class ResumableStream extends InputStream {
         }
         if (length == 0) {
             return 0;
+        }
+        if (openedNanos >= 0) {
+            attempts.notReading(System.nanoTime() - openedNanos);
+            openedNanos = -1;
         }
         while (true) {
             attempts.checkDeadline();

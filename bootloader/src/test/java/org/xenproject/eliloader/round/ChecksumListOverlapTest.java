@@ -37,8 +37,15 @@ class ChecksumListOverlapTest {
 
     @BeforeAll
     static void serve() {
+        Path debian = ProjectPaths.trees().resolve("debian");
         nginx = NginxPeer.serveTimed(ProjectPaths.trees(), work.resolve("nginx"),
-                "location ~ /SHA256SUMS$ { limit_rate 60; }\n");
+                // (nginx takes the first regex location that matches: the hostile one first)
+                // a hostile list: its headers and first bytes, then a byte a second, forever slower
+                // than the low-speed rule
+                "location ~ ^/debian-drip/.*/SHA256SUMS$ { limit_rate_after 300; limit_rate 1; alias " + debian
+                        + "/dists/bookworm/main/installer-amd64/current/images/SHA256SUMS; }\n"
+                        + "location ~ ^/debian-drip/(.*)$ { alias " + debian + "/$1; }\n"
+                        + "location ~ /SHA256SUMS$ { limit_rate 60; }\n");
     }
 
     @AfterAll
@@ -47,7 +54,7 @@ class ChecksumListOverlapTest {
     }
 
     /** One request from the timing log: when it began and ended, in seconds. */
-    private record Timed(double began, double ended, String request, int status) { }
+    private record Timed(double began, double ended, String request) { }
 
     private Map<String, Timed> requestsOf(String tree) throws IOException {
         List<String> lines = Files.readAllLines(nginx.timingLog());
@@ -55,18 +62,19 @@ class ChecksumListOverlapTest {
             String[] parts = line.split(" ", 3);
             double ended = Double.parseDouble(parts[0]);
             String request = parts[2].substring(1, parts[2].lastIndexOf('"')).replace(" HTTP/1.1", "");
-            int status = Integer.parseInt(parts[2].substring(parts[2].lastIndexOf('"') + 2).strip());
-            return new Timed(ended - Double.parseDouble(parts[1]), ended, request, status);
+            return new Timed(ended - Double.parseDouble(parts[1]), ended, request);
         }).filter(t -> t.request().startsWith("GET /" + tree + "/"))
                 .collect(Collectors.toMap(t -> t.request().substring(t.request().lastIndexOf('/') + 1), t -> t,
                         (a, b) -> b));
     }
 
-    private BootHarness.Boot roundOne(String tree) throws IOException {
+    private BootHarness.Boot roundOne(String tree, String... more) throws IOException {
         Path store = dir.resolve("store.json");
         VmStoreFixture.vm().other("install-repository", nginx.url(tree)).other("install-distro", "debianlike")
                 .other("install-arch", "amd64").other("debian-release", "bookworm").writeTo(store);
-        return BootHarness.onStore(store).outputDirectory(dir.resolve("out")).args("--keep-installing", "--no-cache")
+        List<String> args = new java.util.ArrayList<>(List.of("--keep-installing", "--no-cache"));
+        args.addAll(List.of(more));
+        return BootHarness.onStore(store).outputDirectory(dir.resolve("out")).args(args.toArray(String[]::new))
                 .boot();
     }
 
@@ -94,5 +102,19 @@ class ChecksumListOverlapTest {
         assertThat(boot.filesLeft()).isEmpty();
         Map<String, Timed> requests = requestsOf("debian-badsum");
         assertThat(requests.get("SHA256SUMS").ended() - requests.get("SHA256SUMS").began()).isGreaterThan(1.5);
+    }
+
+    @Test
+    void aListThatDripsEndsTheRoundWithinTheLowSpeedWindowAndLeavesNothing() throws IOException {
+        long start = System.nanoTime();
+        BootHarness.Boot boot = roundOne("debian-drip", "--speed-limit=100", "--speed-time=2", "--fetch-retries=0");
+        long seconds = java.time.Duration.ofNanos(System.nanoTime() - start).toSeconds();
+
+        // the copies wait for the list; the list's own low-speed rule ends the wait, with its error
+        assertThat(boot.errorCode()).as(boot.stderr()).isEqualTo("INVALID_SOURCE");
+        assertThat(boot.stderr()).contains("SHA256SUMS", "slower than 100 bytes/s");
+        assertThat(seconds).as("not the list's minutes").isLessThan(30);
+        assertThat(boot.filesLeft()).isEmpty();
+        assertThat(requestsOf("debian-drip")).containsKeys("vmlinuz", "initrd.gz");
     }
 }

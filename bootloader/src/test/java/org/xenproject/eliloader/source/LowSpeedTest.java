@@ -80,4 +80,20 @@ class LowSpeedTest {
             attempts.checkDeadline();
         }).doesNotThrowAnyException();
     }
+
+    @Test
+    void theReadersOwnWaitBeforeItsFirstReadIsNotTheServersSlowness() throws Exception {
+        // a copy that waits for the checksum list (read alongside the file) before its first read:
+        // the bytes were there all along, so the low-speed rule must not judge that wait
+        byte[] data = new byte[4096];
+        Attempts attempts = new Attempts(new RetryPolicy(0, Duration.ofMillis(1), Duration.ofMillis(1))
+                .withLowSpeed(100, Duration.ofSeconds(1)), Duration.ofSeconds(30), "vmlinuz");
+        ResumableStream stream = new ResumableStream(new java.io.ByteArrayInputStream(data), offset -> {
+            throw new java.io.IOException("no resume expected");
+        }, attempts, java.util.OptionalLong.of(data.length));
+
+        Thread.sleep(1_500);
+
+        assertThat(stream.readAllBytes()).hasSize(data.length);
+    }
 }
