@@ -5,7 +5,11 @@ import java.io.InterruptedIOException;
 import java.net.MalformedURLException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -46,13 +50,117 @@ public final class Attempts {
         this.windowStartNanos = System.nanoTime();
     }
 
+    /** What ends a call blocked on the server, from another thread (cancel the call, close its sockets). */
+    @FunctionalInterface
+    public interface Abort {
+        void abort();
+    }
+
     /**
      * Counts bytes that arrived and applies the low-speed rule ({@link RetryPolicy#withLowSpeed}):
      * each window of {@code speed-time} must bring at least {@code speed-limit × speed-time} bytes.
      */
     public void progress(long bytes) throws IOException {
-        windowBytes += bytes;
+        synchronized (this) {
+            windowBytes += bytes;
+        }
         checkSpeed();
+    }
+
+    /**
+     * Runs a phase that counts no bytes while it waits on the server (connecting, a TLS handshake,
+     * an http response's headers, ftp's control replies) under the same low-speed window: a
+     * server that drips there (never silent for a whole read timeout) is judged when the window
+     * closes, and {@code abort} is run from a watchdog thread to end the blocked call. Without
+     * this only the fetch timeout would end such a phase.
+     */
+    public <T> T awaiting(Abort abort, Operation<T> operation) throws IOException {
+        if (!ruleOn()) {
+            return operation.run();
+        }
+        AtomicBoolean aborted = new AtomicBoolean();
+        Watch watch = new Watch(abort, aborted);
+        watch.arm(windowEndsInNanos());
+        try {
+            return operation.run();
+        } catch (IOException | RuntimeException e) {
+            String verdict = policy.slowVerdict().get();
+            if (aborted.get() && verdict != null) {
+                throw new TooSlow(verdict); // what ended the call, not how the call noticed
+            }
+            throw e;
+        } finally {
+            watch.disarm();
+        }
+    }
+
+    /** The watchdog of one {@link #awaiting} phase: judges the window when it closes, again at each later close. */
+    private final class Watch implements Runnable {
+        private final Abort abort;
+        private final AtomicBoolean aborted;
+        private ScheduledFuture<?> next;
+        private boolean over;
+
+        Watch(Abort abort, AtomicBoolean aborted) {
+            this.abort = abort;
+            this.aborted = aborted;
+        }
+
+        synchronized void arm(long delayNanos) {
+            if (!over) {
+                next = Watchdog.TIMER.schedule(this, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+            }
+        }
+
+        synchronized void disarm() {
+            over = true;
+            if (next != null) {
+                next.cancel(false);
+            }
+        }
+
+        @Override
+        public void run() {
+            String verdict = judgeWindow(" while waiting for the server's answer");
+            if (verdict == null) {
+                arm(windowEndsInNanos());
+                return;
+            }
+            synchronized (this) {
+                if (over) {
+                    return; // the phase ended meanwhile: the reader meets the verdict at its next check
+                }
+                aborted.set(true);
+            }
+            try {
+                abort.abort();
+            } catch (RuntimeException e) {
+                Log.info("could not end the call to " + what + ": " + describe(e));
+            }
+        }
+    }
+
+    /** One daemon thread for every watch of the process, made on first use (most runs have no slow server). */
+    private static final class Watchdog {
+        static final ScheduledExecutorService TIMER = timer();
+
+        private static ScheduledExecutorService timer() {
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+                Thread thread = new Thread(runnable, "eliloader-low-speed");
+                thread.setDaemon(true);
+                return thread;
+            });
+            timer.setRemoveOnCancelPolicy(true);
+            return timer;
+        }
+    }
+
+    private boolean ruleOn() {
+        return policy.speedLimit() > 0 && !policy.speedTime().isZero();
+    }
+
+    private synchronized long windowEndsInNanos() {
+        return windowStartNanos + policy.speedTime().toNanos() - System.nanoTime();
     }
 
     /**
@@ -60,34 +168,46 @@ public final class Attempts {
      * (e.g. waiting for the checksum list read alongside the file): the rule judges the server,
      * and a server whose bytes no one reads only looks slow.
      */
-    public void notReading(long nanos) {
+    public synchronized void notReading(long nanos) {
         windowStartNanos += Math.max(0, nanos);
     }
 
     private void checkSpeed() throws IOException {
-        if (policy.speedLimit() <= 0 || policy.speedTime().isZero()) {
+        if (!ruleOn()) {
             return;
         }
-        // one file given up for low speed gives up the others of the run (they share the policy):
-        // the start ends within one window, not one window a file
-        String verdict = policy.slowVerdict().get();
+        String verdict = judgeWindow("");
         if (verdict != null) {
             throw new TooSlow(verdict);
+        }
+    }
+
+    /**
+     * The low-speed rule itself, the one place it is written: null while the run may go on;
+     * otherwise the run's verdict. One file given up gives up the others of the run (they share
+     * the policy's verdict): the start ends within one window, not one window a file. A closed
+     * window that brought enough bytes starts the next.
+     */
+    private synchronized String judgeWindow(String meanwhile) {
+        String verdict = policy.slowVerdict().get();
+        if (verdict != null) {
+            return verdict;
         }
         long now = System.nanoTime();
         long window = now - windowStartNanos;
         if (window < policy.speedTime().toNanos()) {
-            return;
+            return null;
         }
         double seconds = window / 1e9;
         if (windowBytes < policy.speedLimit() * seconds) {
             String message = "slower than " + policy.speedLimit() + " bytes/s: " + windowBytes + " bytes in "
-                    + Math.round(seconds) + " s for " + what + " (speed-limit, speed-time)";
+                    + Math.round(seconds) + " s for " + what + meanwhile + " (speed-limit, speed-time)";
             policy.slowVerdict().compareAndSet(null, message);
-            throw new TooSlow(message);
+            return policy.slowVerdict().get();
         }
         windowStartNanos = now;
         windowBytes = 0;
+        return null;
     }
 
     /** A transfer given up by the low-speed rule: never retried. */

@@ -96,4 +96,48 @@ class LowSpeedTest {
 
         assertThat(stream.readAllBytes()).hasSize(data.length);
     }
+
+    @Test
+    void aPhaseWaitingOnTheServerIsEndedWhenItsWindowClosesWithoutBytes() throws Exception {
+        Attempts attempts = new Attempts(new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(1))
+                .withLowSpeed(100, Duration.ofSeconds(1)), Duration.ofSeconds(30), "vmlinuz");
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> attempts.awaiting(ended::countDown, () -> {
+            boolean cancelled;
+            try {
+                cancelled = ended.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+            if (!cancelled) {
+                return "headers";
+            }
+            throw new java.io.IOException("Canceled");
+        })).isInstanceOf(Attempts.TooSlow.class).hasMessageContaining("while waiting for the server's answer");
+        assertThat(Duration.ofNanos(System.nanoTime() - start).toMillis()).isBetween(900L, 3_000L);
+    }
+
+    @Test
+    void aPhaseThatEndsInTimeIsNeverEndedLater() throws Exception {
+        Attempts attempts = new Attempts(new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(1))
+                .withLowSpeed(100, Duration.ofSeconds(1)), Duration.ofSeconds(30), "vmlinuz");
+        java.util.concurrent.atomic.AtomicInteger aborts = new java.util.concurrent.atomic.AtomicInteger();
+        attempts.progress(1_000); // the first window's bytes: it closes well, the next starts
+        String answer = attempts.awaiting(aborts::incrementAndGet, () -> {
+            sleepMillis(1_500);
+            return "headers";
+        });
+        sleepMillis(1_500); // past the second window's close: the phase ended, nothing may be cancelled
+        assertThat(answer).isEqualTo("headers");
+        assertThat(aborts).hasValue(0);
+    }
+
+    private static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -49,7 +49,7 @@ public final class FtpSource implements InstallSource {
     private final String basePath;
     private final String displayBase;
     private final SourceOptions options;
-    private FTPClient idle;
+    private Session idle;
     private final ProxySetting proxy;
 
     private FtpSource(String host, int port, String user, String password, String basePath, String displayBase,
@@ -90,15 +90,18 @@ public final class FtpSource implements InstallSource {
         Attempts attempts = attempts(path);
         try {
             return attempts.run(() -> {
-                FTPClient client = take(path);
-                try {
-                    boolean found = size(client, remote, path) >= 0;
-                    giveBack(client);
-                    return found;
-                } catch (IOException | RuntimeException e) {
-                    discard(client);
-                    throw e;
-                }
+                InUse inUse = new InUse();
+                return attempts.awaiting(inUse, () -> {
+                    Session session = take(path, inUse);
+                    try {
+                        boolean found = size(session.client(), remote, path) >= 0;
+                        giveBack(session);
+                        return found;
+                    } catch (IOException | RuntimeException e) {
+                        discard(session);
+                        throw e;
+                    }
+                });
             });
         } catch (IOException e) {
             throw failure(path, e);
@@ -109,7 +112,11 @@ public final class FtpSource implements InstallSource {
     public Resource open(String path) throws IOException {
         remote(path); // refused names reach no server
         try {
-            return ResumableStream.<Transfer>open(attempts(path), (offset, first) -> start(path, offset, first));
+            Attempts attempts = attempts(path);
+            return ResumableStream.<Transfer>open(attempts, (offset, first) -> {
+                InUse inUse = new InUse();
+                return attempts.awaiting(inUse, () -> start(path, offset, first, attempts, inUse));
+            });
         } catch (IOException e) {
             throw failure(path, e);
         }
@@ -118,21 +125,18 @@ public final class FtpSource implements InstallSource {
     @Override
     public synchronized void close() {
         if (idle != null) {
-            FTPClient client = idle;
+            // no QUIT: its reply would be one more wait on the server at the end of the start, under no rule
+            discard(idle);
             idle = null;
-            try {
-                client.logout();
-            } catch (IOException ignored) {
-                // leaving anyway
-            }
-            disconnect(client);
         }
     }
 
     /** Starts RETR at {@code offset}; when resuming, checks the file is the one {@code first} saw. */
-    private Transfer start(String path, long offset, Transfer first) throws IOException {
+    private Transfer start(String path, long offset, Transfer first, Attempts attempts, InUse inUse)
+            throws IOException {
         String remote = remote(path);
-        FTPClient client = take(path);
+        Session session = take(path, inUse);
+        FTPClient client = session.client();
         try {
             long size = size(client, remote, path);
             if (size < 0) {
@@ -156,7 +160,7 @@ public final class FtpSource implements InstallSource {
             if (data == null) {
                 int code = client.getReplyCode();
                 String text = reply(client);
-                discard(client);
+                discard(session);
                 if (FTPReply.isNegativeTransient(code) || code == 0) {
                     throw new IOException("the FTP server refused RETR: " + text);
                 }
@@ -166,9 +170,9 @@ public final class FtpSource implements InstallSource {
             if (offset > 0) {
                 Log.info("resumed " + describe(path) + " at byte " + offset);
             }
-            return new Transfer(size, modified, new DataStream(data, client));
+            return new Transfer(size, modified, new DataStream(data, session, attempts));
         } catch (IOException | RuntimeException e) {
-            discard(client);
+            discard(session);
             throw e;
         }
     }
@@ -216,39 +220,48 @@ public final class FtpSource implements InstallSource {
         return code == FTPReply.FILE_STATUS ? client.getReplyString().strip() : null;
     }
 
-    private synchronized FTPClient take(String path) throws IOException {
-        FTPClient client = idle;
-        idle = null;
-        if (client != null) {
+    /** The idle control connection if it still answers, else a new one; {@code inUse} learns its sockets first. */
+    private Session take(String path, InUse inUse) throws IOException {
+        Session session;
+        synchronized (this) {
+            session = idle;
+            idle = null;
+        }
+        if (session != null) {
+            inUse.sockets = session.sockets();
             try {
-                if (client.isConnected() && client.sendNoOp()) {
-                    return client;
+                if (session.client().isConnected() && session.client().sendNoOp()) {
+                    return session;
                 }
             } catch (IOException e) {
                 // stale: connect again below
             }
-            disconnect(client);
+            discard(session);
         }
-        return connect(path);
+        return connect(path, inUse);
     }
 
-    private synchronized void giveBack(FTPClient client) {
-        if (idle == null && client.isConnected()) {
-            idle = client;
-        } else {
-            disconnect(client);
+    private void giveBack(Session session) {
+        synchronized (this) {
+            if (idle == null && session.client().isConnected()) {
+                idle = session;
+                return;
+            }
         }
+        discard(session);
     }
 
-    private FTPClient connect(String path) throws IOException {
+    private Session connect(String path, InUse inUse) throws IOException {
         // through an HTTP proxy, the control and every (passive) data connection are CONNECT tunnels
         FTPClient client = proxy == null ? new FTPClient()
                 : new FTPHTTPClient(proxy.host(), proxy.port(), proxy.user(), proxy.password());
-        if (proxy != null) {
-            // FTPHTTPClient connects to the proxy and reads its CONNECT answer on sockets from the
-            // factory, without the client's timeouts: a proxy that accepts and stays silent must not hold the start
-            client.setSocketFactory(new TimedSockets(millis(options.connectTimeout()), millis(options.readTimeout())));
-        }
+        // every socket of the session from one factory, which the low-speed watchdog can close; with
+        // a proxy FTPHTTPClient also reads its CONNECT answer on them, without the client's timeouts:
+        // a proxy that accepts and stays silent must not hold the start
+        TimedSockets sockets = new TimedSockets(millis(options.connectTimeout()), millis(options.readTimeout()));
+        client.setSocketFactory(sockets);
+        Session session = new Session(client, sockets);
+        inUse.sockets = sockets;
         client.setConnectTimeout(millis(options.connectTimeout()));
         client.setDefaultTimeout(millis(options.readTimeout()));
         client.setDataTimeout(options.readTimeout());
@@ -271,24 +284,38 @@ public final class FtpSource implements InstallSource {
             if (!client.setFileType(FTP.BINARY_FILE_TYPE)) {
                 throw new IOException("the FTP server refused binary mode: " + reply(client));
             }
-            return client;
+            return session;
         } catch (IOException | RuntimeException e) {
-            disconnect(client);
+            discard(session);
             throw e;
         }
     }
 
-    private static void discard(FTPClient client) {
-        disconnect(client);
-    }
-
-    private static void disconnect(FTPClient client) {
+    /** Drops a control connection and whatever data connection it has open. */
+    private static void discard(Session session) {
         try {
-            if (client.isConnected()) {
-                client.disconnect();
+            if (session.client().isConnected()) {
+                session.client().disconnect();
             }
         } catch (IOException ignored) {
             // closing a broken connection
+        }
+        session.sockets().closeAll();
+    }
+
+    /** One control connection and the sockets it made (control and data). */
+    private record Session(FTPClient client, TimedSockets sockets) { }
+
+    /** The session an operation uses, for the low-speed watchdog to end it (it closes the sockets). */
+    private static final class InUse implements Attempts.Abort {
+        volatile TimedSockets sockets;
+
+        @Override
+        public void abort() {
+            TimedSockets current = sockets;
+            if (current != null) {
+                current.closeAll();
+            }
         }
     }
 
@@ -343,16 +370,21 @@ public final class FtpSource implements InstallSource {
         String remote = remote(path);
         Validators now;
         try {
-            now = attempts(path).run(() -> {
-                FTPClient client = take(path);
-                try {
-                    Validators v = validators(size(client, remote, path), modificationTime(client, remote));
-                    giveBack(client);
-                    return v;
-                } catch (IOException | RuntimeException e) {
-                    discard(client);
-                    throw e;
-                }
+            Attempts attempts = attempts(path);
+            now = attempts.run(() -> {
+                InUse inUse = new InUse();
+                return attempts.awaiting(inUse, () -> {
+                    Session session = take(path, inUse);
+                    try {
+                        Validators v = validators(size(session.client(), remote, path),
+                                modificationTime(session.client(), remote));
+                        giveBack(session);
+                        return v;
+                    } catch (IOException | RuntimeException e) {
+                        discard(session);
+                        throw e;
+                    }
+                });
             });
         } catch (IOException e) {
             throw failure(path, e);
@@ -370,12 +402,14 @@ public final class FtpSource implements InstallSource {
      * completed (226); then the control connection is kept for the next file.
      */
     private final class DataStream extends FilterInputStream {
-        private final FTPClient client;
+        private final Session session;
+        private final Attempts attempts;
         private boolean done;
 
-        DataStream(InputStream in, FTPClient client) {
+        DataStream(InputStream in, Session session, Attempts attempts) {
             super(in);
-            this.client = client;
+            this.session = session;
+            this.attempts = attempts;
         }
 
         @Override
@@ -393,16 +427,16 @@ public final class FtpSource implements InstallSource {
                 boolean completed;
                 try {
                     super.close();
-                    completed = client.completePendingCommand();
+                    completed = attempts.awaiting(session.sockets()::closeAll, session.client()::completePendingCommand);
                 } catch (IOException e) {
-                    discard(client);
+                    discard(session);
                     throw e;
                 }
                 if (completed) {
-                    giveBack(client);
+                    giveBack(session);
                 } else {
-                    String text = reply(client);
-                    discard(client);
+                    String text = reply(session.client());
+                    discard(session);
                     throw new IOException("the FTP transfer did not complete: " + text);
                 }
             }
@@ -416,16 +450,21 @@ public final class FtpSource implements InstallSource {
                 try {
                     super.close();
                 } finally {
-                    discard(client); // the transfer was abandoned midway: the control connection is in an unknown state
+                    discard(session); // the transfer was abandoned midway: the control connection is in an unknown state
                 }
             }
         }
     }
 
-    /** Sockets that connect within the connect timeout and time out reads (see {@link #connect}). */
+    /**
+     * Sockets that connect within the connect timeout and time out reads (see {@link #connect});
+     * it keeps those it made, so that another thread can close them all.
+     */
     private static final class TimedSockets extends javax.net.SocketFactory {
         private final int connectMillis;
         private final int readMillis;
+        private final java.util.List<java.net.Socket> made = new java.util.ArrayList<>();
+        private boolean closed;
 
         TimedSockets(int connectMillis, int readMillis) {
             this.connectMillis = connectMillis;
@@ -436,7 +475,27 @@ public final class FtpSource implements InstallSource {
         public java.net.Socket createSocket() throws IOException {
             java.net.Socket socket = new java.net.Socket();
             socket.setSoTimeout(readMillis);
+            synchronized (this) {
+                made.removeIf(java.net.Socket::isClosed);
+                made.add(socket);
+                if (closed) {
+                    socket.close(); // the session was ended while it was opening this one
+                }
+            }
             return socket;
+        }
+
+        /** Closes every socket made so far and any made later: reads blocked on them fail at once. */
+        synchronized void closeAll() {
+            closed = true;
+            for (java.net.Socket socket : made) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // closing is all that is wanted
+                }
+            }
+            made.clear();
         }
 
         @Override

@@ -437,7 +437,10 @@ public final class HttpSource implements InstallSource {
         call.timeout().timeout(attempts.remaining().toNanos(), TimeUnit.NANOSECONDS);
         Response response;
         try {
-            response = call.execute();
+            // the headers count no bytes: a server that drips them is judged by the low-speed window
+            response = attempts.awaiting(call::cancel, call::execute);
+        } catch (Attempts.TooSlow e) {
+            throw e;
         } catch (IOException e) {
             // OkHttp's way of saying the proxy refused the CONNECT credentials (407 twice)
             String message = String.valueOf(e.getMessage());

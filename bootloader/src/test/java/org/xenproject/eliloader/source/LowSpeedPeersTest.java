@@ -1,0 +1,119 @@
+package org.xenproject.eliloader.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.xenproject.eliloader.error.BootloaderException;
+import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.round.BoundedCopy;
+import org.xenproject.eliloader.source.SourceFixtures.WorkDir;
+import org.xenproject.eliloader.testpeers.LinkEmulator;
+import org.xenproject.eliloader.testpeers.NginxPeer;
+import org.xenproject.eliloader.testpeers.VsftpdPeer;
+import org.xenproject.eliloader.testsupport.RealPeers;
+
+/**
+ * The low-speed rule where no file bytes arrive yet: real servers that drip what comes before the
+ * file (nginx's response headers at a byte a second; vsftpd's control replies through a 200 bit/s
+ * link) are never silent for the read timeout, so only the rule's window can end them, within
+ * {@code speed-time} and without retries. Before, only the fetch timeout did (a round held 251 s).
+ */
+@RealPeers
+class LowSpeedPeersTest {
+    private static final int SPEED_TIME_SECONDS = 3;
+    private static WorkDir work;
+    private static NginxPeer nginx;
+    private static VsftpdPeer ftp;
+    private static LinkEmulator slowControl;
+
+    @BeforeAll
+    static void start() {
+        work = SourceFixtures.workDir("lowspeed");
+        Path tree = work.mkdirs("tree");
+        // big enough that once its bytes flow, they alone satisfy the rule
+        SourceFixtures.randomFile(tree.resolve("vmlinuz"), 256 << 10, 3);
+        nginx = NginxPeer.serve(tree, work.resolve("nginx"), false,
+                "location /headers-drip/ { limit_rate 1; alias " + tree + "/; }");
+        ftp = VsftpdPeer.serve(tree, work.resolve("ftp"));
+        // 0.0002 Mbit/s = 25 bytes a second; the passive data connections go to vsftpd directly
+        slowControl = LinkEmulator.to(ftp.port(), 0, 0.0002, work.resolve("linkem"));
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable peer : new AutoCloseable[] {slowControl, ftp, nginx, work}) {
+            try {
+                if (peer != null) {
+                    peer.close();
+                }
+            } catch (Exception ignored) {
+                // the next one still closes
+            }
+        }
+    }
+
+    /** Read timeout 5 s (longer than any pause of the drips), fetch timeout 60 s, 100 bytes/s over 3 s. */
+    private static SourceOptions options() {
+        return SourceOptions.defaults().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(60))
+                .withRetry(new RetryPolicy(4, Duration.ofMillis(50), Duration.ofMillis(50))
+                        .withLowSpeed(100, Duration.ofSeconds(SPEED_TIME_SECONDS)));
+    }
+
+    private static long failsWithin(String url) {
+        Path target = work.path().resolve("fetched");
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> {
+            try (InstallSource source = SourceFactory.open(Repository.parse(url), options())) {
+                BoundedCopy.fetch(source, "vmlinuz", "kernel", 1L << 30, target);
+            }
+        }).isInstanceOfSatisfying(BootloaderException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SOURCE);
+            assertThat(e.getMessage()).contains("slower than 100 bytes/s")
+                    .contains("while waiting for the server's answer").contains("(speed-limit, speed-time)");
+        });
+        long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        assertThat(Files.exists(target)).as("nothing handed over").isFalse();
+        return millis;
+    }
+
+    @Test
+    void anHttpServerThatDripsItsHeadersIsGivenUpWithinTheWindow() throws Exception {
+        long millis = failsWithin(nginx.url("headers-drip/"));
+        assertThat(millis).isBetween(SPEED_TIME_SECONDS * 1000L - 100, SPEED_TIME_SECONDS * 1000L + 3_000);
+        assertThat(nginx.requests("GET /headers-drip/vmlinuz")).as("not retried").isEqualTo(1);
+    }
+
+    @Test
+    void theSameServerWithoutTheDripServesTheFile() throws Exception {
+        Path target = work.path().resolve("fetched-fast");
+        try (InstallSource source = SourceFactory.open(Repository.parse(nginx.url("")), options())) {
+            BoundedCopy.fetch(source, "vmlinuz", "kernel", 1L << 30, target);
+        }
+        assertThat(Files.size(target)).isEqualTo(256 << 10);
+        Files.delete(target);
+    }
+
+    @Test
+    void anFtpServerWhoseControlRepliesDripIsGivenUpWithinTheWindow() throws Exception {
+        long millis = failsWithin("ftp://127.0.0.1:" + slowControl.port() + "/");
+        // the greeting, login, TYPE, SIZE, MDTM, PASV and RETR replies take over 10 s at 25 bytes/s
+        assertThat(millis).isBetween(SPEED_TIME_SECONDS * 1000L - 100, SPEED_TIME_SECONDS * 1000L + 3_000);
+    }
+
+    @Test
+    void theFtpServerDirectlyServesTheFile() throws Exception {
+        Path target = work.path().resolve("fetched-ftp");
+        try (InstallSource source = SourceFactory.open(Repository.parse(ftp.url("")), options())) {
+            BoundedCopy.fetch(source, "vmlinuz", "kernel", 1L << 30, target);
+        }
+        assertThat(Files.size(target)).isEqualTo(256 << 10);
+        Files.delete(target);
+    }
+}
