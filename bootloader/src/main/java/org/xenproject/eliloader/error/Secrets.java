@@ -3,7 +3,6 @@ package org.xenproject.eliloader.error;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -98,7 +97,7 @@ public final class Secrets {
         synchronized (REGISTERED) {
             known = new ArrayList<>(REGISTERED);
         }
-        known.sort(Comparator.comparingInt(String::length).reversed());
+        known.sort((a, b) -> Integer.compare(b.length(), a.length())); // longest first (our lambda: linked in the start-up cache)
         for (String secret : known) {
             if (out.contains(secret)) {
                 out = out.replace(secret, MASK);

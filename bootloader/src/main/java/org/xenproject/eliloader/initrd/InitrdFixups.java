@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.files.NewFile;
 import org.xenproject.eliloader.initrd.compression.Budget;
 import org.xenproject.eliloader.initrd.compression.Compression;
 import org.xenproject.eliloader.initrd.compression.SeekableFileInput;
@@ -120,7 +121,7 @@ public final class InitrdFixups {
 
         Path out;
         try {
-            out = Files.createTempFile(outputDir, "initrd-fixup.", ".img");
+            out = NewFile.create(outputDir, "initrd-fixup.", ".img");
         } catch (IOException e) {
             throw BootloaderException.internal("cannot create a file in " + outputDir + ": " + e.getMessage(), e);
         }

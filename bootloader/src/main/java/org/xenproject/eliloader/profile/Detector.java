@@ -49,7 +49,9 @@ public final class Detector {
                 rules.add(new Candidate(candidate, profile, rule));
             }
         }
-        rules.sort(java.util.Comparator.comparingInt((Candidate c) -> c.rule().weight()).reversed());
+        // (written out: a record's equals and the JDK's comparator factories are linked at run time,
+        // about 10 ms of every start, where our own lambdas come linked in the start-up cache)
+        rules.sort((a, b) -> Integer.compare(b.rule().weight(), a.rule().weight()));
         // within a weight, rules over metadata already read go first: which of two equally specific
         // matching rules wins only matters for a tree that contradicts itself, and this way a file
         // is fetched only while it can still change the decision (a SUSE content file that
@@ -57,9 +59,14 @@ public final class Detector {
         List<Candidate> left = new ArrayList<>(rules);
         while (!left.isEmpty()) {
             int weight = left.get(0).rule().weight();
-            Candidate next = left.stream().filter(c -> c.rule().weight() == weight && isRead(c.profile(), c.rule()))
-                    .findFirst().orElse(left.get(0));
-            left.remove(next);
+            int chosen = 0;
+            for (int i = 0; i < left.size() && left.get(i).rule().weight() == weight; i++) {
+                if (isRead(left.get(i).profile(), left.get(i).rule())) {
+                    chosen = i;
+                    break;
+                }
+            }
+            Candidate next = left.remove(chosen);
             if (excludedByWhatWasRead(next.profile())) {
                 continue; // no need to read what its rule reads
             }

@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.files.NewFile;
 
 /**
  * Files this run creates for the caller. They are made and filled in the run's private directory
@@ -88,7 +89,7 @@ public final class HandoverFiles {
     public synchronized Path create(String prefix) {
         Path dir = runDirectory();
         try {
-            Path file = Files.createTempFile(dir, prefix, "");
+            Path file = NewFile.create(dir, prefix, "");
             created.add(file);
             return file;
         } catch (IOException e) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.files.NewFile;
 import org.xenproject.eliloader.initrd.InitrdFixups;
 import org.xenproject.eliloader.initrd.MapEntry;
 import org.xenproject.eliloader.log.Log;
@@ -28,7 +29,7 @@ final class InitrdFixupStep {
         try {
             Object links = Files.getAttribute(file, "unix:nlink", java.nio.file.LinkOption.NOFOLLOW_LINKS);
             if (links instanceof Integer n && n > 1) {
-                Path copy = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".copy");
+                Path copy = NewFile.create(file.getParent(), file.getFileName() + ".", ".copy");
                 try {
                     Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                     Files.move(copy, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,

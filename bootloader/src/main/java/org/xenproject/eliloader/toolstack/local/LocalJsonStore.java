@@ -18,10 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.jr.ob.JSON;
-
 import org.xenproject.eliloader.error.BootloaderException;
 import org.xenproject.eliloader.error.ErrorCode;
+import org.xenproject.eliloader.files.NewFile;
+import org.xenproject.eliloader.json.JsonTree;
 import org.xenproject.eliloader.round.RunDirectory;
 import org.xenproject.eliloader.toolstack.RecordEdit;
 import org.xenproject.eliloader.toolstack.Toolstack;
@@ -40,8 +40,6 @@ import org.xenproject.eliloader.toolstack.VmRecord;
  * as they are.
  */
 public final class LocalJsonStore implements Toolstack {
-    private static final JSON READER = JSON.std;
-    private static final JSON WRITER = JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT);
 
     private final Path file;
     /** The store as this run last read or wrote it. */
@@ -209,11 +207,12 @@ public final class LocalJsonStore implements Toolstack {
         Path temp = null;
         try {
             // named by this run: a SIGKILL before the rename leaves it to the next open's sweep
-            temp = Files.createTempFile(file.toAbsolutePath().getParent(),
+            temp = NewFile.create(file.toAbsolutePath().getParent(),
                     RunDirectory.scratchPrefix(tempPrefix(file)), ".tmp");
             copyPermissions(file, temp);
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                out.write(java.nio.ByteBuffer.wrap(WRITER.asBytes(document)));
+                byte[] text = JsonTree.write(document, true).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                out.write(java.nio.ByteBuffer.wrap(text));
                 out.write(java.nio.ByteBuffer.wrap(new byte[] {'\n'}));
                 out.force(true);
             }
@@ -241,14 +240,14 @@ public final class LocalJsonStore implements Toolstack {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(from);
             Files.setPosixFilePermissions(to, perms);
         } catch (IOException | UnsupportedOperationException ignored) {
-            // createTempFile already made it owner-only, which is the safe fallback
+            // NewFile already made it owner-only, which is the safe fallback
         }
     }
 
     private static Map<String, Object> parse(Path file) throws IOException {
         Object root;
         try {
-            root = READER.anyFrom(Files.readAllBytes(file));
+            root = JsonTree.parse(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             throw storeError("The VM store " + file + " does not exist.");
         } catch (IOException e) {
