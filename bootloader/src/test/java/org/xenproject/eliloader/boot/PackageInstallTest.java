@@ -162,7 +162,7 @@ class PackageInstallTest {
         assertThat(lines[2]).isEqualTo("args method=" + nginx.url("rhel5") + "/");
         Path kernel = root.resolve(lines[0].substring("kernel /".length()));
         assertThat(Files.readAllBytes(kernel)).isEqualTo(BootHarness.tree("rhel5/images/xen/vmlinuz"));
-        assertThat(Files.readString(store, StandardCharsets.UTF_8)).contains("\"PV_bootloader\" : \"pygrub\"");
+        assertThat(Files.readString(store, StandardCharsets.UTF_8)).contains("\"PV_bootloader\": \"pygrub\"");
     }
 
     @Test

@@ -143,7 +143,7 @@ class XlLauncherTest {
         assertThat(start(1, sles, disk).status()).isZero();
         Path state = dir.resolve("state/sles10.json");
         byte[] roundTwo = Files.readAllBytes(state);
-        assertThat(new String(roundTwo, StandardCharsets.UTF_8)).contains("\"install-round\" : \"2\"");
+        assertThat(new String(roundTwo, StandardCharsets.UTF_8)).contains("\"install-round\": \"2\"");
 
         // round 2 on a disk the installer never wrote: nothing pygrub can boot
         Outcome failed = start(2, sles, disk);
@@ -195,6 +195,6 @@ class XlLauncherTest {
             Outcome cDone = finish(c);
             assertThat(cDone.status()).as(cDone.stderr()).isZero();
         }
-        assertThat(Files.readString(dir.resolve("state/vm-c.json"))).contains("\"PV_bootloader\" : \"pygrub\"");
+        assertThat(Files.readString(dir.resolve("state/vm-c.json"))).contains("\"PV_bootloader\": \"pygrub\"");
     }
 }
