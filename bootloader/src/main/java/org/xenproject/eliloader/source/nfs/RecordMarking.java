@@ -36,12 +36,12 @@ final class RecordMarking {
     /**
      * Reads one record.
      *
-     * @param deadline a {@link Deadline} consulted between reads, so that a peer trickling
+     * @param deadline a {@link ReplyDeadline} consulted between reads, so that a peer trickling
      *                 bytes cannot stretch a call beyond its time budget
      * @throws RpcException when the record would exceed {@code maxRecord} bytes
      * @throws EOFException when the peer closes the connection mid-record or before it
      */
-    static byte[] readRecord(InputStream in, int maxRecord, Deadline deadline) throws IOException {
+    static byte[] readRecord(InputStream in, int maxRecord, ReplyDeadline deadline) throws IOException {
         byte[] record = null;
         int total = 0;
         byte[] header = new byte[4];
@@ -71,7 +71,7 @@ final class RecordMarking {
         }
     }
 
-    private static void readFully(InputStream in, byte[] buf, int off, int len, Deadline deadline)
+    private static void readFully(InputStream in, byte[] buf, int off, int len, ReplyDeadline deadline)
             throws IOException {
         while (len > 0) {
             deadline.check();

@@ -119,7 +119,7 @@ final class RpcConnection implements Closeable {
     }
 
     private byte[] receive(int xid, String what) throws IOException {
-        Deadline deadline = Deadline.after(socket, callTimeoutMillis);
+        ReplyDeadline deadline = ReplyDeadline.after(socket, callTimeoutMillis);
         for (int stray = 0; ; stray++) {
             byte[] record = RecordMarking.readRecord(in, maxRecord, deadline);
             if (record.length >= 4 && RpcMessages.peekXid(record) == xid) {

@@ -60,7 +60,7 @@ final class FakeRpcServer implements AutoCloseable {
                     InputStream in = s.getInputStream();
                     OutputStream out = s.getOutputStream();
                     while (true) {
-                        byte[] call = RecordMarking.readRecord(in, 1 << 20, Deadline.NONE);
+                        byte[] call = RecordMarking.readRecord(in, 1 << 20, ReplyDeadline.NONE);
                         calls.add(call);
                         script.answer(call, out);
                         out.flush();
@@ -115,7 +115,7 @@ final class FakeRpcServer implements AutoCloseable {
         List<byte[]> out = new ArrayList<>();
         ByteArrayInputStream in = new ByteArrayInputStream(stream);
         while (in.available() > 0) {
-            out.add(RecordMarking.readRecord(in, 1 << 20, Deadline.NONE));
+            out.add(RecordMarking.readRecord(in, 1 << 20, ReplyDeadline.NONE));
         }
         return out;
     }

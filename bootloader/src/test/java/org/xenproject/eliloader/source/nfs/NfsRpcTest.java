@@ -34,7 +34,7 @@ class NfsRpcTest {
     @Test
     void fragmentsAreJoinedIntoOneRecord() throws Exception {
         byte[] stream = Hex.bytes("00000004 01020304 00000000 80000002 0506");
-        byte[] record = RecordMarking.readRecord(new ByteArrayInputStream(stream), 64, Deadline.NONE);
+        byte[] record = RecordMarking.readRecord(new ByteArrayInputStream(stream), 64, ReplyDeadline.NONE);
         assertThat(record).containsExactly(1, 2, 3, 4, 5, 6);
     }
 
@@ -42,12 +42,12 @@ class NfsRpcTest {
     void aRecordLargerThanTheLimitIsRefusedFromItsHeader() {
         // 2 GiB announced: refused before any allocation
         byte[] stream = Hex.bytes("ffffffff");
-        assertThatThrownBy(() -> RecordMarking.readRecord(new ByteArrayInputStream(stream), 1024, Deadline.NONE))
+        assertThatThrownBy(() -> RecordMarking.readRecord(new ByteArrayInputStream(stream), 1024, ReplyDeadline.NONE))
                 .isInstanceOf(RpcException.class)
                 .hasMessageContaining("more than 1024 bytes refused");
         // the limit applies to the sum of the fragments
         byte[] split = Hex.bytes("00000300" + "00".repeat(0x300) + "80000200");
-        assertThatThrownBy(() -> RecordMarking.readRecord(new ByteArrayInputStream(split), 1024, Deadline.NONE))
+        assertThatThrownBy(() -> RecordMarking.readRecord(new ByteArrayInputStream(split), 1024, ReplyDeadline.NONE))
                 .isInstanceOf(RpcException.class)
                 .hasMessageContaining("refused");
     }
@@ -55,7 +55,7 @@ class NfsRpcTest {
     @Test
     void endlessEmptyFragmentsAreRefused() {
         byte[] stream = Hex.bytes("00000000".repeat(RecordMarking.MAX_FRAGMENTS + 1));
-        assertThatThrownBy(() -> RecordMarking.readRecord(new ByteArrayInputStream(stream), 1024, Deadline.NONE))
+        assertThatThrownBy(() -> RecordMarking.readRecord(new ByteArrayInputStream(stream), 1024, ReplyDeadline.NONE))
                 .isInstanceOf(RpcException.class)
                 .hasMessageContaining("fragments");
     }
@@ -63,7 +63,7 @@ class NfsRpcTest {
     @Test
     void aConnectionClosedMidRecordIsAnEof() {
         byte[] stream = Hex.bytes("80000008 0102");
-        assertThatThrownBy(() -> RecordMarking.readRecord(new ByteArrayInputStream(stream), 64, Deadline.NONE))
+        assertThatThrownBy(() -> RecordMarking.readRecord(new ByteArrayInputStream(stream), 64, ReplyDeadline.NONE))
                 .isInstanceOf(EOFException.class);
     }
 
