@@ -67,6 +67,8 @@ class KillSafetyTest {
         env.put("ELILOADER_VM_STORE", store.toString());
         env.put("ELILOADER_PROFILES_DIR", dir.resolve("no-profiles.d").toString());
         env.put("ELILOADER_GUEST_INSTALLER_DIR", dir.resolve("no-guest-installer").toString());
+        // its own boot-file cache: killed runs leave nothing in the host's /var/cache/eliloader
+        env.put("ELILOADER_CACHE_DIR", dir.resolve("cache").toString());
         pb.redirectOutput(stdout.toFile());
         pb.redirectError(new File("/dev/null"));
         return pb.start();
