@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
+import org.xenproject.eliloader.concurrent.Deadline;
 import org.xenproject.eliloader.log.Log;
 
 /**
@@ -30,9 +31,10 @@ public final class Attempts {
         T run() throws IOException;
     }
 
+    private static final Duration ONE_MILLI = Duration.ofMillis(1);
+
     private final RetryPolicy policy;
-    private final Duration overall;
-    private final long deadlineNanos;
+    private final Deadline deadline;
     private final String what;
     private int retries;
     /** The low-speed window: when it began and the bytes that arrived since. */
@@ -44,8 +46,7 @@ public final class Attempts {
      */
     public Attempts(RetryPolicy policy, Duration overall, String what) {
         this.policy = policy;
-        this.overall = overall;
-        this.deadlineNanos = System.nanoTime() + overall.toNanos();
+        this.deadline = Deadline.after(overall);
         this.what = what;
         this.windowStartNanos = System.nanoTime();
     }
@@ -251,8 +252,7 @@ public final class Attempts {
         }
         retries++;
         Duration wait = policy.backoff(retries);
-        long remaining = remainingNanos();
-        if (wait.toNanos() >= remaining) {
+        if (wait.compareTo(deadline.remaining()) >= 0) {
             throw timedOut(e);
         }
         Log.info("retry " + retries + " of " + policy.retries() + " for " + what + where + " in "
@@ -269,24 +269,21 @@ public final class Attempts {
     }
 
     public boolean expired() {
-        return remainingNanos() <= 0;
+        return deadline.expired();
     }
 
     /** Time left before the overall deadline (at least 1 ms, for timeouts that reject 0). */
     public Duration remaining() {
-        return Duration.ofNanos(Math.max(remainingNanos(), TimeUnit.MILLISECONDS.toNanos(1)));
+        Duration left = deadline.remaining();
+        return left.compareTo(ONE_MILLI) < 0 ? ONE_MILLI : left;
     }
 
     public int retriesUsed() {
         return retries;
     }
 
-    private long remainingNanos() {
-        return deadlineNanos - System.nanoTime();
-    }
-
     private IOException timedOut(IOException cause) {
-        String message = "gave up after the overall timeout of " + overall.toSeconds() + " s"
+        String message = "gave up after the overall timeout of " + deadline.total().toSeconds() + " s"
                 + (cause == null ? "" : " (last failure: " + describe(cause) + ")");
         return cause == null ? new IOException(message) : new IOException(message, cause);
     }

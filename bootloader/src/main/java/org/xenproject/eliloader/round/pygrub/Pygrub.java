@@ -189,7 +189,7 @@ public final class Pygrub {
         CompletableFuture<byte[]> stderr = OwnThread.supply("pygrub-stderr", () -> drain(process.getErrorStream()));
         CompletableFuture<byte[]> stdoutRead = OwnThread.supply("pygrub-stdout", () -> drain(process.getInputStream()));
         try {
-            long end = System.nanoTime() + allowed.toNanos();
+            Deadline end = Deadline.after(allowed);
             while (!process.waitFor(extracting == null ? 200 : WATCH_MILLIS, TimeUnit.MILLISECONDS)) {
                 if (extracting != null) {
                     BootloaderException tooBig = oversized(extracting, false);
@@ -198,7 +198,7 @@ public final class Pygrub {
                         throw tooBig;
                     }
                 }
-                if (System.nanoTime() - end > 0) {
+                if (end.expired()) {
                     Confinement.destroyTree(process);
                     if (deadline != null && deadline.expired()) {
                         throw deadlinePassed();

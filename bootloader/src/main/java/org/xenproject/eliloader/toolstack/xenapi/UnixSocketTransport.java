@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.xenproject.eliloader.concurrent.Deadline;
+
 /**
  * HTTP/1.1 POST to {@code /} over xapi's unix domain socket (dom0's {@code /var/lib/xcp/xapi}),
  * one connection per call, as the python XenAPI's local transport does. Every call has a
@@ -29,7 +31,7 @@ final class UnixSocketTransport implements XapiTransport {
 
     @Override
     public byte[] post(byte[] request) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Deadline deadline = Deadline.after(timeout);
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));
             channel.configureBlocking(false);
@@ -49,7 +51,7 @@ final class UnixSocketTransport implements XapiTransport {
         }
     }
 
-    private void write(SocketChannel channel, Selector selector, ByteBuffer out, long deadline) throws IOException {
+    private void write(SocketChannel channel, Selector selector, ByteBuffer out, Deadline deadline) throws IOException {
         SelectionKey key = channel.register(selector, SelectionKey.OP_WRITE);
         while (out.hasRemaining()) {
             if (channel.write(out) == 0) {
@@ -59,9 +61,9 @@ final class UnixSocketTransport implements XapiTransport {
         key.interestOps(SelectionKey.OP_READ);
     }
 
-    private void await(Selector selector, long deadline) throws IOException {
-        long left = deadline - System.nanoTime();
-        if (left <= 0 || selector.select(Math.max(1, left / 1_000_000)) == 0 && System.nanoTime() >= deadline) {
+    private void await(Selector selector, Deadline deadline) throws IOException {
+        long leftMillis = deadline.remaining().toMillis();
+        if (deadline.expired() || selector.select(Math.max(1, leftMillis)) == 0 && deadline.expired()) {
             throw new SocketTimeoutException("no answer within " + timeout.toSeconds() + " s");
         }
         selector.selectedKeys().clear();
@@ -81,11 +83,11 @@ final class UnixSocketTransport implements XapiTransport {
     private final class ChannelInput extends InputStream {
         private final SocketChannel channel;
         private final Selector selector;
-        private final long deadline;
+        private final Deadline deadline;
         private final ByteBuffer buffer = ByteBuffer.allocate(16 << 10);
         private boolean eof;
 
-        ChannelInput(SocketChannel channel, Selector selector, long deadline) {
+        ChannelInput(SocketChannel channel, Selector selector, Deadline deadline) {
             this.channel = channel;
             this.selector = selector;
             this.deadline = deadline;
